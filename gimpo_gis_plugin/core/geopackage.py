@@ -1,0 +1,165 @@
+"""Write GeoPackages atomically, with QGIS styles embedded, without importing qgis.
+
+Outputs open styled in QGIS because each layer's QML is stored in the ``layer_styles`` table that QGIS
+itself uses (the QGIS GeoPackage styling extension) with ``useAsDefault`` set. Everything is written to
+a temporary file beside the target and moved into place only when complete, so a failed or cancelled run
+never leaves a half-written GeoPackage where the user expects a result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .errors import OutputError
+
+GEOMETRY_COLUMN = "geom"
+
+_LAYER_STYLES_DDL = """
+CREATE TABLE IF NOT EXISTS layer_styles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    f_table_catalog TEXT(256),
+    f_table_schema TEXT(256),
+    f_table_name TEXT(256),
+    f_geometry_column TEXT(256),
+    styleName TEXT(30),
+    styleQML TEXT,
+    styleSLD TEXT,
+    useAsDefault BOOLEAN,
+    description TEXT,
+    owner TEXT(30),
+    ui TEXT(30),
+    update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+)
+"""
+
+
+def check_writable(path: Path) -> None:
+    """Fail early, before any computation, when ``path`` cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(
+            f"Cannot write {path}: the folder {folder} does not exist.",
+            "Choose an existing folder for the output.",
+        )
+    if not os.access(folder, os.W_OK):
+        raise OutputError(
+            f"Cannot write {path}: no permission to write in {folder}.",
+            "Choose a folder you can write to.",
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"Cannot replace {path}: the file is read-only.", "Choose another file name.")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds."""
+    path = Path(path)
+    check_writable(path)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=suffix or path.suffix or ".tmp", dir=path.parent or "."
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # writers (GDAL) want to create the file themselves
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.", "Check the disk space and permissions.") from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def write_geopackage(
+    path: str | Path,
+    layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
+    styles: Mapping[str, str] | None = None,
+    descriptions: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``layers`` (name -> frame) to one GeoPackage at ``path``, atomically, with QML ``styles``.
+
+    GeoDataFrames become spatial layers, plain DataFrames attribute tables (e.g. unmatched ledger rows,
+    summaries). An existing file at ``path`` is replaced only once the new one is complete.
+    """
+    path = Path(path)
+    styles = styles or {}
+    descriptions = descriptions or {}
+    unknown = set(styles) - set(layers)
+    if unknown:
+        raise ValueError(f"styles given for layers that are not written: {sorted(unknown)}")
+    with atomic_path(path, ".gpkg") as tmp:
+        for name, frame in layers.items():
+            _write_layer(tmp, name, frame)
+        if styles:
+            _embed_styles(tmp, layers, styles, descriptions)
+    return path
+
+
+def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
+    options = {"layer": name, "driver": "GPKG", "append": path.exists()}
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = frame.rename_geometry(GEOMETRY_COLUMN) if frame.geometry.name != GEOMETRY_COLUMN else frame
+        geometry_type = _promoted_geometry_type(frame)
+        pyogrio.write_dataframe(frame, path, geometry_type=geometry_type, spatial_index=True, **options)
+    else:
+        pyogrio.write_dataframe(pd.DataFrame(frame), path, **options)
+
+
+def _promoted_geometry_type(frame: gpd.GeoDataFrame) -> str | None:
+    """One declared geometry type per layer (QGIS styles by it); mixed single/multi becomes multi."""
+    kinds = set(frame.geom_type.dropna().unique())
+    if not kinds:
+        return "Unknown" if len(frame) == 0 else None
+    families = {kind.removeprefix("Multi") for kind in kinds}
+    if len(families) == 1:
+        family = families.pop()
+        return f"Multi{family}" if any(k.startswith("Multi") for k in kinds) else family
+    return "Unknown"
+
+
+def _embed_styles(
+    path: Path,
+    layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
+    styles: Mapping[str, str],
+    descriptions: Mapping[str, str],
+) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(_LAYER_STYLES_DDL)
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)"
+            " VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles')"
+        )
+        for name, qml in styles.items():
+            geometry_column = GEOMETRY_COLUMN if isinstance(layers[name], gpd.GeoDataFrame) else ""
+            db.execute("DELETE FROM layer_styles WHERE f_table_name = ?", (name,))
+            db.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
+                " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui)"
+                " VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
+                (name, geometry_column, name, qml, descriptions.get(name, "")),
+            )
+
+
+def read_embedded_style(path: str | Path, layer: str) -> str | None:
+    """The default QML stored for ``layer`` in the GeoPackage at ``path``, if any (used by tests)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        try:
+            row = db.execute(
+                "SELECT styleQML FROM layer_styles WHERE f_table_name = ? AND useAsDefault = 1"
+                " ORDER BY id DESC LIMIT 1",
+                (layer,),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None
+    return row[0] if row else None

@@ -1,0 +1,1 @@
+"""Processing provider ``gimpo`` and its algorithms: thin adapters from QGIS parameters to ``core``."""
