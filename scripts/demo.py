@@ -29,7 +29,14 @@ def run_step(title: str, algorithm: str, parameters: dict[str, object]) -> dict[
     print(f"[demo] {title}: {algorithm}", flush=True)
     started = time.perf_counter()
     done = subprocess.run(
-        [str(ROOT / "bin" / "qgis_process"), "--json", "run", algorithm, "--", *(f"{k}={v}" for k, v in values.items())],
+        [
+            str(ROOT / "bin" / "qgis_process"),
+            "--json",
+            "run",
+            algorithm,
+            "--",
+            *(f"{k}={v}" for k, v in values.items()),
+        ],
         capture_output=True,
         text=True,
         check=False,

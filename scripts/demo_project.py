@@ -9,7 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import (  # noqa: E402 - the platform must be chosen before Qt starts
+from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsLayerTreeGroup,
@@ -21,8 +21,8 @@ from qgis.core import (  # noqa: E402 - the platform must be chosen before Qt st
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSize  # noqa: E402
-from qgis.PyQt.QtGui import QColor  # noqa: E402
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
 
 # Drawn bottom to top; layers not listed come above these, in file order.
 BOTTOM_UP = ["legal_dong_areas", "parcels", "roads", "buildings", "admin_dongs"]

@@ -9,7 +9,8 @@ case ":${PYTHONPATH:-}:" in
     *":$_site:"*) ;;
     *) export PYTHONPATH="$_site${PYTHONPATH:+:$PYTHONPATH}" ;;
 esac
-export QGIS_CUSTOM_CONFIG_PATH="${QGIS_CUSTOM_CONFIG_PATH:-$_GIMPO_ROOT/build/qgis-profile}"
+# Always the project profile (pytest-qgis sets its own for the test process; subprocesses must not inherit it).
+export QGIS_CUSTOM_CONFIG_PATH="${GIMPO_QGIS_PROFILE:-$_GIMPO_ROOT/build/qgis-profile}"
 export QGIS_PLUGINPATH="$_GIMPO_ROOT/build/plugins"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}"

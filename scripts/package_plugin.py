@@ -21,8 +21,12 @@ LAYOUT = {
     "processing/": "models/",
     "i18n/": "i18n/",
 }
-TOP_FILES = {"metadata.txt": "metadata.txt", "requirements.txt": "requirements.txt", "LICENSE": "LICENSE",
-             "README.md": "README.md"}
+TOP_FILES = {
+    "metadata.txt": "metadata.txt",
+    "requirements.txt": "requirements.txt",
+    "LICENSE": "LICENSE",
+    "README.md": "README.md",
+}
 GENERATED = ("i18n/*.qm",)  # built from committed .ts files by scripts/build_translations.py
 
 
@@ -44,7 +48,7 @@ def plugin_entries() -> list[tuple[Path, str]]:
             continue
         for prefix, target in LAYOUT.items():
             if name.startswith(prefix):
-                entries.append((ROOT / name, f"{PLUGIN}/{target}{name[len(prefix):]}"))
+                entries.append((ROOT / name, f"{PLUGIN}/{target}{name[len(prefix) :]}"))
                 break
     return entries
 

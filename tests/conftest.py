@@ -59,9 +59,7 @@ class ProcessRun:
 
 def run_qgis_process(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
     """bin/qgis_process with the project's venv and profile; never raises on a non-zero exit code."""
-    return subprocess.run(
-        [str(QGIS_PROCESS), *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return subprocess.run([str(QGIS_PROCESS), *args], capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def run_algorithm(algorithm: str, timeout: float = 900, **parameters: Any) -> ProcessRun:

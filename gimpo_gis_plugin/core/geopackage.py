@@ -74,7 +74,9 @@ def atomic_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
         yield tmp
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}.", "Check the disk space and permissions.") from exc
+        raise OutputError(
+            f"Cannot write {path}: {exc.strerror or exc}.", "Check the disk space and permissions."
+        ) from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):
             with contextlib.suppress(FileNotFoundError):

@@ -67,8 +67,7 @@ def _rgba(color: str, opacity: float = 1.0) -> str:
 
 def _options(values: dict[str, object]) -> str:
     items = "".join(
-        f'<Option type="QString" name={quoteattr(key)} value={quoteattr(str(value))}/>'
-        for key, value in values.items()
+        f'<Option type="QString" name={quoteattr(key)} value={quoteattr(str(value))}/>' for key, value in values.items()
     )
     return f'<Option type="Map">{items}</Option>'
 
@@ -129,7 +128,7 @@ def single_symbol(symbol: Symbol, labels: str = "") -> str:
     """QML of a single-symbol renderer, optionally with the labeling XML from :func:`label_field`."""
     renderer = (
         '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">'
-        f'<symbols>{_symbol("0", symbol)}</symbols></renderer-v2>'
+        f"<symbols>{_symbol('0', symbol)}</symbols></renderer-v2>"
     )
     return _document(renderer, labels)
 
@@ -159,7 +158,7 @@ def graduated(field: str, ranges: Sequence[Range], method: str = "Jenks", labels
     renderer = (
         f'<renderer-v2 type="graduatedSymbol" attr={quoteattr(field)} graduatedMethod="GraduatedColor" '
         f'symbollevels="0" enableorderby="0" forceraster="0"><ranges>{items}</ranges>'
-        f'<symbols>{symbols}</symbols><classificationMethod id={quoteattr(method)}/></renderer-v2>'
+        f"<symbols>{symbols}</symbols><classificationMethod id={quoteattr(method)}/></renderer-v2>"
     )
     return _document(renderer, labels)
 
@@ -208,7 +207,7 @@ def raster_pseudocolor(
         f'<rasterrenderer type="singlebandpseudocolor" band="{band}" opacity="{opacity}" alphaBand="-1" '
         f'classificationMin="{low!r}" classificationMax="{high!r}" nodataColor="">'
         f"{transparency}"
-        '<minMaxOrigin><limits>None</limits><extent>WholeRaster</extent><statAccuracy>Estimated</statAccuracy>'
+        "<minMaxOrigin><limits>None</limits><extent>WholeRaster</extent><statAccuracy>Estimated</statAccuracy>"
         "<cumulativeCutLower>0.02</cumulativeCutLower><cumulativeCutUpper>0.98</cumulativeCutUpper>"
         "<stdDevFactor>2</stdDevFactor></minMaxOrigin>"
         f'<rastershader><colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" '

@@ -7,9 +7,9 @@ plugin, so adding an algorithm never means editing a central list.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import pkgutil
+import sys
 from collections.abc import Iterator
 
 from qgis.core import Qgis, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
@@ -27,12 +27,14 @@ LOG_TAG = "Gimpo GIS"
 def algorithm_classes() -> Iterator[type[GimpoAlgorithm]]:
     """Every GimpoAlgorithm subclass defined in the algorithms package, in module name order."""
     for info in sorted(pkgutil.iter_modules(algorithms.__path__), key=lambda m: m.name):
+        name = f"{algorithms.__name__}.{info.name}"
         try:
-            module = importlib.import_module(f"{algorithms.__name__}.{info.name}")
+            # __import__, not importlib: QGIS tracks a plugin's modules through the builtin import hook
+            # and purges them on unload; a module it did not see would survive a reload, stale.
+            __import__(name)
+            module = sys.modules[name]
         except ImportError as exc:
-            QgsMessageLog.logMessage(
-                f"Algorithm module {info.name} not loaded: {exc}", LOG_TAG, Qgis.Critical
-            )
+            QgsMessageLog.logMessage(f"Algorithm module {info.name} not loaded: {exc}", LOG_TAG, Qgis.Critical)
             continue
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, GimpoAlgorithm) and obj.__module__ == module.__name__ and obj.ALGORITHM_ID:

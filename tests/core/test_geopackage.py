@@ -21,7 +21,9 @@ def _unwritable() -> gpd.GeoDataFrame:
 
 
 def _points() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"name": ["사우동", "풍무동"]}, geometry=[shapely.Point(0, 0), shapely.Point(1, 1)], crs=5186)
+    return gpd.GeoDataFrame(
+        {"name": ["사우동", "풍무동"]}, geometry=[shapely.Point(0, 0), shapely.Point(1, 1)], crs=5186
+    )
 
 
 def test_layers_tables_and_styles_are_written(tmp_path):

@@ -113,8 +113,16 @@ def test_ledger_has_korean_headers_and_masked_taxpayers(sample_city):
 def test_ground_truth_matches_the_ledger(sample_city):
     rows, truth = sample_city.ledger.rows, sample_city.ledger.ground_truth
     codes = set(truth["code"])
-    assert {"BUILDING_NOT_TAXED", "PARCEL_NOT_TAXED", "AREA_MISMATCH", "USE_MISMATCH", "DUPLICATE_LEDGER",
-            "LEDGER_NO_PARCEL", "ADDRESS_UNRESOLVED", "ADDRESS_ONLY"} <= codes
+    assert {
+        "BUILDING_NOT_TAXED",
+        "PARCEL_NOT_TAXED",
+        "AREA_MISMATCH",
+        "USE_MISMATCH",
+        "DUPLICATE_LEDGER",
+        "LEDGER_NO_PARCEL",
+        "ADDRESS_UNRESOLVED",
+        "ADDRESS_ONLY",
+    } <= codes
     untaxed_buildings = truth.loc[truth["code"] == "BUILDING_NOT_TAXED", "bld_id"]
     assert not untaxed_buildings.isin(rows["bld_id"]).any()
     land_pnus = set(rows.loc[rows["object_kind"] == "토지", "pnu"])

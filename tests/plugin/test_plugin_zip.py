@@ -12,8 +12,21 @@ import qgis.utils
 from qgis.core import QgsApplication
 
 ROOT_NAME = "gimpo_gis_plugin"
-REQUIRED_METADATA = ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
-                     "repository", "tracker", "tags", "category", "icon", "hasProcessingProvider")
+REQUIRED_METADATA = (
+    "name",
+    "qgisMinimumVersion",
+    "description",
+    "about",
+    "version",
+    "author",
+    "email",
+    "repository",
+    "tracker",
+    "tags",
+    "category",
+    "icon",
+    "hasProcessingProvider",
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +74,7 @@ def test_zip_loads_and_unloads_like_the_plugin_manager(plugin_zip, tmp_path, qgi
     saved = _forget_plugin_modules()
     sys.path.insert(0, str(plugins_dir))
     qgis.utils.plugin_paths.insert(0, str(plugins_dir))
+    qgis.utils.updateAvailablePlugins()  # the plugin manager's scan; it also tracks the plugin's modules
     try:
         for _ in range(2):  # load, use and unload twice
             assert qgis.utils.loadPlugin(ROOT_NAME)
@@ -78,5 +92,6 @@ def test_zip_loads_and_unloads_like_the_plugin_manager(plugin_zip, tmp_path, qgi
     finally:
         sys.path.remove(str(plugins_dir))
         qgis.utils.plugin_paths.remove(str(plugins_dir))
+        qgis.utils.updateAvailablePlugins()
         _forget_plugin_modules()
         sys.modules.update(saved)

@@ -8,8 +8,8 @@ new layers, so the city stays coherent (pipes under its roads, cameras on its st
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -89,7 +89,7 @@ def build_sample_city(parcels: int = 5000, seed: int = 41570, progress: Progress
         seed=seed,
         admin_dongs=admin,
         legal_dong_areas=areas,
-        parcels=lots[PARCEL_COLUMNS + ["jimok", "legal_dong_code", "area_id", "quirk", "geometry"]],
+        parcels=lots[[*PARCEL_COLUMNS, "jimok", "legal_dong_code", "area_id", "quirk", "geometry"]],
         roads=roads[["road_id", "width_m", "road_class", "area_id", "geometry"]],
         buildings=buildings,
         ledger=ledger,
@@ -106,12 +106,14 @@ def build_sample_city(parcels: int = 5000, seed: int = 41570, progress: Progress
 def _parcels_near(areas: gpd.GeoDataFrame, target: int, seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Lots plus road parcels close to ``target`` (within 2%): how many road parcels a layout needs
     depends on its density, so the lot count is corrected from the measured total, a few times at most."""
-    lots_wanted = int(round(target * 0.85))
+    lots_wanted = round(target * 0.85)
     for _ in range(4):
-        lots, roads = generate_parcels_and_roads(areas, _lot_quota(areas, lots_wanted), np.random.default_rng([seed, 1]))
+        lots, roads = generate_parcels_and_roads(
+            areas, _lot_quota(areas, lots_wanted), np.random.default_rng([seed, 1])
+        )
         if abs(len(lots) - target) <= 0.02 * target:
             break
-        lots_wanted = max(50, int(round(lots_wanted * target / len(lots))))
+        lots_wanted = max(50, round(lots_wanted * target / len(lots)))
     return lots.reset_index(drop=True), roads
 
 
@@ -123,13 +125,17 @@ def extension_modules() -> list[tuple[str, ModuleType]]:
     """(name, module) of every extension module with ``add_layers``, in name order (deterministic)."""
     found = []
     for info in sorted(pkgutil.iter_modules(extensions.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{extensions.__name__}.{info.name}")
+        name = f"{extensions.__name__}.{info.name}"
+        __import__(name)  # through the builtin hook, so a reloading QGIS purges it with the plugin
+        module = sys.modules[name]
         if hasattr(module, "add_layers"):
             found.append((info.name, module))
     return found
 
 
-def write_sample_city(city: SampleCity, folder: str | Path, write_xlsx: bool = True, progress: Progress = SILENT) -> dict[str, Path]:
+def write_sample_city(
+    city: SampleCity, folder: str | Path, write_xlsx: bool = True, progress: Progress = SILENT
+) -> dict[str, Path]:
     from .writer import write_city
 
     return write_city(city, Path(folder), write_xlsx=write_xlsx, progress=progress)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 # 건축물 주용도코드 (5 digits) and name, and the ledger's taxed-use class for each.
@@ -65,12 +64,12 @@ def generate_buildings(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> g
     below = np.where(np.isin(uses, ["02000", "14000", "07000"]), rng.integers(1, 3, n), 0)
     building_area = np.round(shapely.area(footprint), 2)
     total_floor = np.round(building_area * floors * rng.uniform(0.92, 1.0, n), 2)
-    structure = np.where(
-        floors >= 5, "21", rng.choice(list(STRUCTURES), size=n, p=[0.25, 0.45, 0.25, 0.05])
-    )
+    structure = np.where(floors >= 5, "21", rng.choice(list(STRUCTURES), size=n, p=[0.25, 0.45, 0.25, 0.05]))
     structure = np.where(np.isin(uses, ["17000", "18000"]), "31", structure)
     year = np.where(uses == "02000", rng.integers(1995, 2025, n), rng.integers(1975, 2025, n))
-    approval = [f"{y}{m:02d}{d:02d}" for y, m, d in zip(year, rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)]
+    approval = [
+        f"{y}{m:02d}{d:02d}" for y, m, d in zip(year, rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)
+    ]
     pnu = parcels["PNU"].to_numpy()[host]
     frame = gpd.GeoDataFrame(
         {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from .parcels import RURAL_JIMOK, URBAN_JIMOK
 
@@ -34,9 +33,9 @@ def assign_land_categories(parcels: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, r
     codes, block_index = np.unique(block_key.to_numpy(), return_inverse=True)
     block_urban = np.zeros(len(codes), dtype=bool)
     block_urban[block_index] = urban
-    dominant = np.where(
-        block_urban, _draw(URBAN_JIMOK, len(codes), rng), _draw(RURAL_JIMOK, len(codes), rng)
-    )[block_index]
+    dominant = np.where(block_urban, _draw(URBAN_JIMOK, len(codes), rng), _draw(RURAL_JIMOK, len(codes), rng))[
+        block_index
+    ]
     own = np.where(urban, _draw(URBAN_JIMOK, len(parcels), rng), _draw(RURAL_JIMOK, len(parcels), rng))
     jimok = np.where(rng.random(len(parcels)) < 0.85, dominant, own)
     jimok = np.where(parcels["is_road"].to_numpy(), "도", jimok)
@@ -111,8 +110,11 @@ def _plant_quirks(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> None:
     n = len(parcels)
     style = rng.choice([0, 1, 2], size=n, p=[0.55, 0.443, 0.007])
     parcels["BCHK"] = "1"
-    rural_lots = np.flatnonzero((parcels["register"] == "1").to_numpy() & ~parcels["is_road"].to_numpy()
-                                & (parcels["legal_dong_code"].str[5:7] != "10").to_numpy())
+    rural_lots = np.flatnonzero(
+        (parcels["register"] == "1").to_numpy()
+        & ~parcels["is_road"].to_numpy()
+        & (parcels["legal_dong_code"].str[5:7] != "10").to_numpy()
+    )
     pool = rural_lots if len(rural_lots) >= 10 else np.flatnonzero(~parcels["is_road"].to_numpy())
     count = max(3, n // 2000)
     chosen = rng.choice(pool, size=min(len(pool), count + 3), replace=False)

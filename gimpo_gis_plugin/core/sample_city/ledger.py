@@ -45,8 +45,19 @@ LEDGER_COLUMNS = {
 LAND, BUILDING = "토지", "건축물"
 
 # Taxed use of land rows by 지목; 대 under a building is 대지, vacant 대 is 나대지.
-LAND_USE_BY_JIMOK = {"대": "대지", "전": "전", "답": "답", "임": "임야", "장": "공장용지", "창": "창고용지",
-                     "잡": "잡종지", "과": "과수원", "묘": "묘지", "종": "종교용지", "주": "주차장"}
+LAND_USE_BY_JIMOK = {
+    "대": "대지",
+    "전": "전",
+    "답": "답",
+    "임": "임야",
+    "장": "공장용지",
+    "창": "창고용지",
+    "잡": "잡종지",
+    "과": "과수원",
+    "묘": "묘지",
+    "종": "종교용지",
+    "주": "주차장",
+}
 
 SURNAMES = list("김이박최정강조윤장임한오서신권황안송류홍")
 GIVEN = list("민서준지현우수영진하윤도연성재은혜경호")
@@ -91,7 +102,10 @@ def _taxpayers(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
     ]
     corporate = rng.random(n) < 0.08
     names = [("(주)" + "김포" + mask_name("산업개발")) if c else nm for c, nm in zip(corporate, names, strict=True)]
-    resident = [f"{rng.integers(100, 999)}-{rng.integers(10, 99)}-*****" if c else r for c, r in zip(corporate, resident, strict=True)]
+    resident = [
+        f"{rng.integers(100, 999)}-{rng.integers(10, 99)}-*****" if c else r
+        for c, r in zip(corporate, resident, strict=True)
+    ]
     return names, resident
 
 
@@ -115,8 +129,15 @@ def build_ledger(
     land_idx = np.flatnonzero(taxable)
     untaxed_parcels = _sample(land_idx, RATES["parcel_untaxed"], rng)
     for i in untaxed_parcels:
-        truth.append({"code": "PARCEL_NOT_TAXED", "row_id": "", "pnu": parcels["PNU"].iat[i], "bld_id": "",
-                      "detail": "taxable parcel without a land row"})
+        truth.append(
+            {
+                "code": "PARCEL_NOT_TAXED",
+                "row_id": "",
+                "pnu": parcels["PNU"].iat[i],
+                "bld_id": "",
+                "detail": "taxable parcel without a land row",
+            }
+        )
     land_idx = np.setdiff1d(land_idx, untaxed_parcels)
     jimok = parcels["jimok"].to_numpy()[land_idx]
     land_use = np.array([LAND_USE_BY_JIMOK.get(j, "잡종지") for j in jimok], dtype=object)
@@ -145,8 +166,15 @@ def build_ledger(
     bld_idx = np.arange(len(buildings))
     untaxed_buildings = _sample(bld_idx, RATES["building_untaxed"], rng)
     for i in untaxed_buildings:
-        truth.append({"code": "BUILDING_NOT_TAXED", "row_id": "", "pnu": buildings["pnu"].iat[i],
-                      "bld_id": buildings["bld_id"].iat[i], "detail": "building without a building row"})
+        truth.append(
+            {
+                "code": "BUILDING_NOT_TAXED",
+                "row_id": "",
+                "pnu": buildings["pnu"].iat[i],
+                "bld_id": buildings["bld_id"].iat[i],
+                "detail": "building without a building row",
+            }
+        )
     bld_idx = np.setdiff1d(bld_idx, untaxed_buildings)
     parcel_of = parcels.set_index("PNU")
     b = buildings.iloc[bld_idx]
@@ -177,7 +205,8 @@ def build_ledger(
     rows = rows.sort_values(["pnu", "object_kind", "bld_id"], ascending=[True, False, True], kind="stable")
     rows = rows.reset_index(drop=True)
     rows["address"] = [
-        lot_address(d, r, m, s) for d, r, m, s in zip(rows["_dong"], rows["_register"], rows["_main"], rows["_sub"], strict=True)
+        lot_address(d, r, m, s)
+        for d, r, m, s in zip(rows["_dong"], rows["_register"], rows["_main"], rows["_sub"], strict=True)
     ]
     # Planted discrepancies: disjoint row sets.
     pool = np.arange(len(rows))
@@ -187,7 +216,7 @@ def build_ledger(
     def take(rate: float, eligible: np.ndarray) -> np.ndarray:
         """The next rows of the shuffled pool that are eligible; each row is planted at most once."""
         nonlocal cursor
-        want = max(1, int(round(rate * len(rows))))
+        want = max(1, round(rate * len(rows)))
         rest = pool[cursor:]
         picked = np.flatnonzero(eligible[rest])[:want]
         chosen = rest[picked]
@@ -196,8 +225,15 @@ def build_ledger(
         return chosen
 
     def parcel_left_untaxed(i: int, why: str) -> None:
-        truth.append({"code": "PARCEL_NOT_TAXED", "row_id": "", "pnu": rows.at[i, "pnu"], "bld_id": "",
-                      "detail": f"its land row {rows.at[i, 'row_id']} {why}"})
+        truth.append(
+            {
+                "code": "PARCEL_NOT_TAXED",
+                "row_id": "",
+                "pnu": rows.at[i, "pnu"],
+                "bld_id": "",
+                "detail": f"its land row {rows.at[i, 'row_id']} {why}",
+            }
+        )
 
     sole = (rows["share"] == "1").to_numpy()
     is_land = (rows["object_kind"] == LAND).to_numpy() & sole
@@ -227,19 +263,19 @@ def build_ledger(
         parcel_left_untaxed(i, "names a parcel that does not exist")
         code = rows.at[i, "pnu"]
         rows.at[i, "pnu"] = f"{code[:11]}{9000 + int(code[11:15]) % 999:04d}{code[15:]}"
-        rows.at[i, "address"] = lot_address(rows.at[i, "_dong"], rows.at[i, "_register"], 9000 + int(code[11:15]) % 999, int(code[15:]))
+        rows.at[i, "address"] = lot_address(
+            rows.at[i, "_dong"], rows.at[i, "_register"], 9000 + int(code[11:15]) % 999, int(code[15:])
+        )
         truth.append(_truth("LEDGER_NO_PARCEL", rows, i, "PNU of a parcel that does not exist"))
     for i in take(RATES["malformed"], is_land):
         parcel_left_untaxed(i, "has a malformed PNU")
         truth.append(_truth("PNU_MALFORMED", rows, i, "PNU with a digit missing, no address"))
         rows.at[i, "pnu"] = rows.at[i, "pnu"][:-1]
         rows.at[i, "address"] = ""
-    address_style = 0
-    for i in take(RATES["address_only"], standard):
+    for address_style, i in enumerate(take(RATES["address_only"], standard)):
         truth.append(_truth("ADDRESS_ONLY", rows, i, "no PNU; lot address only (resolvable)"))
         rows.at[i, "address"] = _address_variant(rows.iloc[i], address_style)
         rows.at[i, "pnu"] = ""
-        address_style += 1
     unresolved_kinds = ["unknown_dong", "malformed_lot", "no_lot"]
     for n_planted, i in enumerate(take(RATES["unresolved"], is_land)):
         kind = unresolved_kinds[n_planted % 3]
@@ -253,8 +289,15 @@ def build_ledger(
     for original, copy_id, pnu, bld_id in zip(
         rows["row_id"].to_numpy()[duplicates], copies["row_id"], copies["pnu"], copies["bld_id"], strict=True
     ):
-        truth.append({"code": "DUPLICATE_LEDGER", "row_id": copy_id, "pnu": pnu, "bld_id": bld_id,
-                      "detail": f"same object as {original}"})
+        truth.append(
+            {
+                "code": "DUPLICATE_LEDGER",
+                "row_id": copy_id,
+                "pnu": pnu,
+                "bld_id": bld_id,
+                "detail": f"same object as {original}",
+            }
+        )
     rows = pd.concat([rows, copies], ignore_index=True)
 
     names_, resident = _taxpayers(len(rows), rng)
@@ -287,14 +330,19 @@ def _split_co_owned(rows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
 
 
 def _truth(code: str, rows: pd.DataFrame, i: int, detail: str) -> dict:
-    return {"code": code, "row_id": rows.at[i, "row_id"], "pnu": rows.at[i, "pnu"], "bld_id": rows.at[i, "bld_id"],
-            "detail": detail}
+    return {
+        "code": code,
+        "row_id": rows.at[i, "row_id"],
+        "pnu": rows.at[i, "pnu"],
+        "bld_id": rows.at[i, "bld_id"],
+        "detail": detail,
+    }
 
 
 def _sample(indices: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
     if len(indices) == 0:
         return indices
-    count = max(1, int(round(rate * len(indices))))
+    count = max(1, round(rate * len(indices)))
     return np.sort(rng.choice(indices, size=count, replace=False))
 
 

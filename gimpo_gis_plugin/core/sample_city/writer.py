@@ -20,8 +20,18 @@ GROUND_TRUTH_CSV = "ground_truth_discrepancies.csv"
 # Excel writing is slow (pure Python); above this the XLSX variant is skipped unless asked for.
 XLSX_ROW_LIMIT = 100_000
 
-JIMOK_COLORS = {"대": "#f4a582", "전": "#d9f0a3", "답": "#addd8e", "임": "#41ab5d", "도": "#d9d9d9",
-                "장": "#b2abd2", "창": "#cab2d6", "학": "#fdbf6f", "구": "#9ecae1", "잡": "#e0e0b0"}
+JIMOK_COLORS = {
+    "대": "#f4a582",
+    "전": "#d9f0a3",
+    "답": "#addd8e",
+    "임": "#41ab5d",
+    "도": "#d9d9d9",
+    "장": "#b2abd2",
+    "창": "#cab2d6",
+    "학": "#fdbf6f",
+    "구": "#9ecae1",
+    "잡": "#e0e0b0",
+}
 
 
 def base_styles() -> dict[str, str]:
@@ -86,7 +96,9 @@ def write_city(city, folder: Path, write_xlsx: bool = True, progress: Progress =
         with atomic_path(paths["ledger_xlsx"]) as tmp:
             export.to_excel(tmp, index=False, sheet_name="재산세과세대장", engine="openpyxl")
     elif write_xlsx:
-        progress.info(f"XLSX ledger skipped: {len(export):,} rows (more than {XLSX_ROW_LIMIT:,}); the CSV has them all.")
+        progress.info(
+            f"XLSX ledger skipped: {len(export):,} rows (more than {XLSX_ROW_LIMIT:,}); the CSV has them all."
+        )
     progress.set(1.0)
     return paths
 

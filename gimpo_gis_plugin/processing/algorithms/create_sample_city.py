@@ -42,7 +42,13 @@ class CreateSampleCity(GimpoAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
         parcels = QgsProcessingParameterNumber(
-            self.PARCELS, self.tr("Number of parcels"), QgsProcessingParameterNumber.Integer, 5000, False, 100, MAX_PARCELS
+            self.PARCELS,
+            self.tr("Number of parcels"),
+            QgsProcessingParameterNumber.Integer,
+            5000,
+            False,
+            100,
+            MAX_PARCELS,
         )
         parcels.setHelp(self.tr("About this many parcels (lots and road parcels) are generated."))
         self.addParameter(parcels)

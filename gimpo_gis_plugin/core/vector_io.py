@@ -1,0 +1,114 @@
+"""Read vector layers and tables for the engine, whatever the office's files look like.
+
+Korean offices send shapefiles whose DBF is CP949 without a .cpg, GeoJSON without a CRS member although
+its coordinates are EPSG:5186 metres, and layers in EPSG:5174/5179/5187. This module reads them all into
+GeoDataFrames in one target CRS, or raises an InputError that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+
+from .errors import CrsError, InputError
+
+DEFAULT_CRS = "EPSG:5186"
+KOREAN_CRSS = ("EPSG:5186", "EPSG:5174", "EPSG:5179", "EPSG:5187", "EPSG:5185", "EPSG:5188")
+# Korea in lon/lat, with a margin: coordinates outside it cannot be degrees of a Korean layer.
+_KOREA_LONLAT = (123.0, 32.0, 133.0, 44.0)
+
+
+def read_vector(
+    path: str | Path,
+    layer: str | None = None,
+    crs: str | None = None,
+    target_crs: str | None = DEFAULT_CRS,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read ``path`` (any OGR source; ``layer`` for multi-layer files) into ``target_crs``.
+
+    ``crs`` overrides the file's CRS (for files without one, or with a wrong one). ``encoding`` is for
+    shapefile DBFs; without it a DBF without .cpg is read as UTF-8 if that decodes, else CP949.
+    """
+    source = str(path)
+    if not source.startswith(("PG:", "postgres")) and not Path(source).exists():
+        raise InputError(f"Input {source} does not exist.", "Check the path.")
+    options = {}
+    if encoding is None and source.lower().endswith(".shp"):
+        encoding = _shapefile_encoding(Path(source))
+    if encoding:
+        options["encoding"] = encoding
+    try:
+        frame = pyogrio.read_dataframe(source, layer=layer, **options)
+    except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
+        raise InputError(f"Cannot read {source}{f' (layer {layer})' if layer else ''}: {exc}") from exc
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError(f"{source} has no geometry column.", "Give a layer with geometries (points, lines, polygons).")
+    frame = _with_crs(frame, source, crs)
+    if target_crs and frame.crs is not None and not frame.crs.equals(target_crs):
+        frame = frame.to_crs(target_crs)
+    return frame
+
+
+def _shapefile_encoding(path: Path) -> str | None:
+    cpg = path.with_suffix(".cpg")
+    if cpg.exists():
+        return None  # GDAL honours the .cpg
+    dbf = path.with_suffix(".dbf")
+    if not dbf.exists():
+        return None
+    data = dbf.read_bytes()
+    header_len = int.from_bytes(data[8:10], "little")
+    body = data[header_len:]
+    try:
+        body.decode("utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError:
+        return "CP949"
+
+
+def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
+    if frame.empty:
+        return True
+    minx, miny, maxx, maxy = frame.total_bounds
+    lo_x, lo_y, hi_x, hi_y = _KOREA_LONLAT
+    return bool(lo_x <= minx and maxx <= hi_x and lo_y <= miny and maxy <= hi_y)
+
+
+def _with_crs(frame: gpd.GeoDataFrame, source: str, crs: str | None) -> gpd.GeoDataFrame:
+    if crs:
+        return frame.set_crs(crs, allow_override=True)
+    if frame.crs is None:
+        raise CrsError(
+            f"{source} has no coordinate reference system.",
+            f"Give its CRS (Korean layers are usually {DEFAULT_CRS}; also {', '.join(KOREAN_CRSS[1:4])}).",
+        )
+    if frame.crs.is_geographic and not _looks_like_degrees(frame):
+        # GeoJSON without a "crs" member is read as WGS84, but Korean exports often hold metres.
+        minx, miny, _, _ = frame.total_bounds
+        raise CrsError(
+            f"{source} says its coordinates are degrees ({frame.crs.to_string()}), but they look like metres "
+            f"(e.g. x={minx:.0f}, y={miny:.0f}).",
+            f"Give the layer's real CRS (for 김포 data usually {DEFAULT_CRS}).",
+        )
+    return frame
+
+
+def repair_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """Make invalid geometries valid (keeping their polygonal part); return the frame and how many."""
+    invalid = ~frame.geometry.is_valid.to_numpy() & frame.geometry.notna().to_numpy()
+    count = int(invalid.sum())
+    if count:
+        frame = frame.copy()
+        fixed = frame.geometry[invalid].make_valid()
+        frame.loc[invalid, frame.geometry.name] = fixed
+    return frame, count
+
+
+def empty_like(columns: dict[str, str], geometry_type: str | None, crs: str = DEFAULT_CRS) -> gpd.GeoDataFrame:
+    """An empty layer with typed columns: empty inputs still give valid, openable outputs."""
+    data = {name: np.array([], dtype=dtype) for name, dtype in columns.items()}
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
