@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProviderRegistry,
     QgsRasterLayer,
     QgsRectangle,
+    QgsReferencedRectangle,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
@@ -27,6 +28,7 @@ from qgis.PyQt.QtGui import QColor
 # Drawn bottom to top; layers not listed come above these, in file order.
 BOTTOM_UP = ["legal_dong_areas", "parcels", "roads", "buildings", "admin_dongs"]
 HIDDEN_BY_DEFAULT = {"legal_dong_areas"}
+GIMPO_EXTENT = QgsRectangle(150000, 540000, 185000, 575000)  # EPSG:5186, the whole city
 
 
 def _layers_of(gpkg: Path) -> list[str]:
@@ -71,6 +73,10 @@ def build_project(out: Path, size: QSize | None = None) -> tuple[Path, Path]:
         if raster.isValid():
             project.addMapLayer(raster, False)
             root.insertLayer(0, raster)
+    if extent.isEmpty():
+        extent = GIMPO_EXTENT
+    # A project written headless has no canvas state; this is the extent QGIS opens it at.
+    project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, project.crs()))
     project_path = out / "gimpo_demo.qgz"
     if not project.write(str(project_path)):
         raise RuntimeError(f"could not write {project_path}: {project.error()}")
@@ -91,9 +97,15 @@ def render(project: QgsProject, extent: QgsRectangle, path: Path, size: QSize) -
     settings.setDestinationCrs(project.crs())
     settings.setOutputSize(size)
     settings.setBackgroundColor(QColor("white"))
-    settings.setExtent(extent if not extent.isEmpty() else QgsRectangle(150000, 540000, 185000, 575000))
+    settings.setExtent(extent)
     job = QgsMapRendererParallelJob(settings)
     job.start()
     job.waitForFinished()
     if not job.renderedImage().save(str(path)):
         raise RuntimeError(f"could not save {path}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(*build_project(Path(sys.argv[1] if len(sys.argv) > 1 else "out")))

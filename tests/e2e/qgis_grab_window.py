@@ -1,0 +1,31 @@
+"""Run by `qgis --code`: wait until the map canvas has drawn the project, grab the main window, quit.
+
+Used by tests/e2e/test_demo_project.py to take a real screenshot of QGIS with the demo project open.
+"""
+
+import os
+
+from qgis.core import QgsProject
+from qgis.PyQt.QtCore import QTimer
+from qgis.utils import iface
+
+OUT = os.environ["GIMPO_SCREENSHOT"]
+state = {"done": False}
+
+
+def grab():
+    if state["done"]:
+        return
+    state["done"] = True
+    iface.mainWindow().grab().save(OUT)
+    # Nothing to save: without this, Exit would ask (and a modal question would hang the test).
+    QgsProject.instance().setDirty(False)
+    iface.actionExit().trigger()
+
+
+def on_refreshed():
+    QTimer.singleShot(1500, grab)
+
+
+iface.mapCanvas().mapCanvasRefreshed.connect(on_refreshed)
+QTimer.singleShot(45000, grab)  # never hang: grab whatever is there after 45 s
