@@ -1,8 +1,10 @@
 """`make demo`: build the sample city and run the pipeline through qgis_process, then write a QGIS
 project (out/gimpo_demo.qgz) with every output layer, styled, and a rendered picture of it.
 
-Each feature adds its step to ``STEPS`` (algorithm id, parameters, the layers to show). Steps run
-through bin/qgis_process exactly as a planner's batch would; any failure stops the demo with its message.
+Each feature adds its step as a file ``scripts/demo_steps/NN_name.json`` (title, algorithm, parameters),
+run in file-name order, so features add steps without editing a shared list. In parameter values
+``{city}`` is the sample city folder and ``{out}`` the output folder. Steps run through bin/qgis_process
+exactly as a planner's batch would; any failure stops the demo with its message.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "out"
 CITY = OUT / "city"
-PARCELS = 20_000
+STEPS_DIR = Path(__file__).resolve().parent / "demo_steps"
 
-# (title, algorithm, parameters); "{city}" and "{out}" are filled in.
-STEPS: list[tuple[str, str, dict[str, object]]] = [
-    ("Sample city", "gimpo:createsamplecity", {"PARCELS": PARCELS, "SEED": 41570, "OUTPUT_FOLDER": "{city}"}),
-]
+
+def load_steps() -> list[tuple[str, str, dict[str, object]]]:
+    """(title, algorithm, parameters) of every step file, in file-name order."""
+    steps = []
+    for path in sorted(STEPS_DIR.glob("*.json")):
+        step = json.loads(path.read_text(encoding="utf-8"))
+        steps.append((step["title"], step["algorithm"], step["parameters"]))
+    return steps
 
 
 def run_step(title: str, algorithm: str, parameters: dict[str, object]) -> dict[str, object]:
@@ -50,7 +56,7 @@ def run_step(title: str, algorithm: str, parameters: dict[str, object]) -> dict[
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
-    for title, algorithm, parameters in STEPS:
+    for title, algorithm, parameters in load_steps():
         run_step(title, algorithm, parameters)
     from demo_project import build_project
 
