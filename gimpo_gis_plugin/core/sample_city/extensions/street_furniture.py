@@ -77,11 +77,13 @@ def _streetlights(roads: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoD
 
 def _junctions(roads: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Road ends shared by three or more centerlines (T and X junctions) and the widest road there."""
-    geoms = roads.geometry.to_numpy()
+    # A road clipped by its area's boundary can be a MultiLineString: each part has its own ends.
+    parts, owner = shapely.get_parts(roads.geometry.to_numpy(), return_index=True)
+    parts, owner = parts[~shapely.is_empty(parts)], owner[~shapely.is_empty(parts)]
     ends = np.vstack(
-        [shapely.get_coordinates(shapely.get_point(geoms, 0)), shapely.get_coordinates(shapely.get_point(geoms, -1))]
+        [shapely.get_coordinates(shapely.get_point(parts, 0)), shapely.get_coordinates(shapely.get_point(parts, -1))]
     )
-    widths = np.tile(roads["width_m"].to_numpy(), 2)
+    widths = np.tile(roads["width_m"].to_numpy()[owner], 2)
     keys, inverse, degree = np.unique(np.round(ends, 1), axis=0, return_inverse=True, return_counts=True)
     widest = np.zeros(len(keys))
     np.maximum.at(widest, inverse.ravel(), widths)
