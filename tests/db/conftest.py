@@ -1,0 +1,187 @@
+"""A real, throwaway PostgreSQL + PostGIS server for the database tests (Debian's packages, no mock).
+
+One cluster per test session: ``initdb`` into a fresh temporary folder, ``pg_ctl start`` on a free
+127.0.0.1 port with its socket in that folder, password (SCRAM) authentication on TCP so that wrong
+passwords really fail, and ``pg_ctl stop`` plus removal of the folder at the end. PostgreSQL refuses to
+run as root, so under root (CI, this machine) the server runs as the ``postgres`` OS user that the Debian
+package creates. Each test gets its own database cloned from a template that already has PostGIS, which
+takes a fraction of a second instead of ``CREATE EXTENSION postgis`` every time.
+
+The packages come from scripts/apt-packages.txt (postgresql-15, postgresql-15-postgis-3,
+python3-psycopg2), which ``make test`` / ``.ci/run`` install; without them the tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+PG_BIN = Path(os.environ.get("GIMPO_PG_BIN", "/usr/lib/postgresql/15/bin"))
+SUPERUSER = "gimpo_admin"
+SUPERUSER_PASSWORD = "test-only-secret"
+TEMPLATE_DB = "gimpo_template_postgis"
+START_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class PostgisCluster:
+    """Where the session's server listens, and how to reach it as its superuser."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: Path
+
+    def url(self, database: str, user: str | None = None, password: str | None = None) -> str:
+        user = user or self.user
+        password = self.password if password is None else password
+        return f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{self.host}:{self.port}/{database}"
+
+    def connect(self, database: str = "postgres"):
+        import psycopg2
+
+        connection = psycopg2.connect(self.url(database), connect_timeout=10)
+        connection.autocommit = True
+        return connection
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    """PostgreSQL will not run as root: under root, run it as the Debian ``postgres`` user."""
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+def _run(command: list[str], timeout: float = START_TIMEOUT_S) -> None:
+    done = subprocess.run(_as_server_user(command), capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def _missing_requirements() -> str | None:
+    if not (PG_BIN / "initdb").exists():
+        return f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql-15)"
+    if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
+        return "PostGIS extension not installed (apt-get install postgresql-15-postgis-3)"
+    try:
+        import psycopg2  # noqa: F401 - only checking that it is there
+    except ImportError:
+        return "psycopg2 not importable (apt-get install python3-psycopg2)"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root but there is no 'postgres' OS user to run the server as"
+    return None
+
+
+def _start_cluster(folder: Path) -> PostgisCluster:
+    data = folder / "data"
+    socket_dir = folder / "socket"
+    data.mkdir()
+    socket_dir.mkdir()
+    password_file = folder / "pwfile"
+    password_file.write_text(SUPERUSER_PASSWORD + "\n")
+    if os.geteuid() == 0:
+        server_user = pwd.getpwnam("postgres")
+        for path in (folder, data, socket_dir, password_file):
+            os.chown(path, server_user.pw_uid, server_user.pw_gid)
+    _run(
+        [
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            f"--pwfile={password_file}",
+            "--auth-host=scram-sha-256",
+            "--auth-local=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        ]
+    )
+    last_error: Exception | None = None
+    for _attempt in range(3):  # the free port can be taken between probing and binding it
+        port = _free_port()
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={socket_dir} -c fsync=off"
+        try:
+            _run(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "start",
+                    "-w",
+                    "-t",
+                    str(START_TIMEOUT_S),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(folder / "server.log"),
+                    "-o",
+                    options,
+                ]
+            )
+        except RuntimeError as exc:
+            last_error = exc
+            continue
+        return PostgisCluster("127.0.0.1", port, SUPERUSER, SUPERUSER_PASSWORD, folder)
+    log = (folder / "server.log").read_text(errors="replace") if (folder / "server.log").exists() else ""
+    raise RuntimeError(f"PostgreSQL did not start: {last_error}\n{log}")
+
+
+def _stop_cluster(folder: Path) -> None:
+    with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
+        _run([str(PG_BIN / "pg_ctl"), "stop", "-m", "immediate", "-w", "-D", str(folder / "data")], timeout=30)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster() -> Iterator[PostgisCluster]:
+    """A running PostgreSQL 15 + PostGIS server for this session, removed afterwards."""
+    missing = _missing_requirements()
+    if missing:
+        pytest.skip(missing)
+    # Not pytest's tmp_path: that lives under a root-only folder the postgres user cannot enter.
+    folder = Path(tempfile.mkdtemp(prefix="gimpo-pg-"))
+    try:
+        cluster = _start_cluster(folder)
+    except BaseException:
+        _stop_cluster(folder)
+        raise
+    try:
+        with contextlib.closing(cluster.connect()) as admin, admin.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+        with contextlib.closing(cluster.connect(TEMPLATE_DB)) as template, template.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION postgis")
+        yield cluster
+    finally:
+        _stop_cluster(folder)
+
+
+@pytest.fixture
+def postgis_url(postgis_cluster: PostgisCluster) -> Iterator[str]:
+    """A fresh database with PostGIS in it, as a ``postgresql://`` URI (dropped after the test)."""
+    name = f"gimpo_test_{uuid.uuid4().hex[:12]}"
+    with contextlib.closing(postgis_cluster.connect()) as admin, admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    yield postgis_cluster.url(name)
+    with contextlib.closing(postgis_cluster.connect()) as admin, admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
