@@ -10,10 +10,9 @@ import pytest
 def test_the_server_has_postgis(postgis_url):
     import psycopg2
 
-    with contextlib.closing(psycopg2.connect(postgis_url, connect_timeout=5)) as connection:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT postgis_lib_version(), ST_SRID(ST_SetSRID(ST_MakePoint(1, 2), 5186))")
-            version, srid = cursor.fetchone()
+    with contextlib.closing(psycopg2.connect(postgis_url, connect_timeout=5)) as connection, connection.cursor() as cur:
+        cur.execute("SELECT postgis_lib_version(), ST_SRID(ST_SetSRID(ST_MakePoint(1, 2), 5186))")
+        version, srid = cur.fetchone()
     assert version.startswith("3.")
     assert srid == 5186
 
