@@ -1,0 +1,654 @@
+"""Join the property-tax ledger to parcels and buildings and turn every discrepancy into a finding.
+
+The order of work follows what a tax officer trusts most: a PNU given in the ledger, then a lot address
+resolved with the 법정동 table, then (for building rows without a building id) which building stands on
+the parcel. Every ledger row ends in exactly one of ``ledger_matched`` or ``ledger_unmatched`` (with the
+reason); :attr:`LinkageResult.counts` proves it.
+
+Tax at stake is an estimate meant to rank the worklist, not an assessment: for untaxed objects the
+median tax per m² of comparable taxed objects (same 법정동 and 지목 for land, same use class for
+buildings) times the object's area; for area mismatches the row's tax scaled by the area difference;
+for duplicates and unmatched rows the tax the row charges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, MissingColumnsError
+from ..legal_dong import load_legal_dong_table
+from ..paths import resource
+from ..privacy import mask_frame
+from ..progress import SILENT, Progress
+from .address import AddressResolver
+from .findings import CATALOGUE, SEVERITY_LABELS
+from .options import LinkageOptions
+
+LAND, BUILDING = "land", "building"
+KIND_WORDS = {"토지": LAND, "land": LAND, "건축물": BUILDING, "건물": BUILDING, "building": BUILDING}
+JIMOK_CODES = frozenset("전답과목임광염대장학차주창도철제천구유양수공체원종사묘잡")
+_JIBUN = re.compile(r"^산?\s*\d+(?:-\d+)?\s*(?P<jimok>[가-힣]+)?$")
+VACANT_LAND = "나대지"
+LEDGER_OUTPUT_COLUMNS = [
+    "row_id",
+    "year",
+    "object_kind",
+    "address",
+    "pnu",
+    "pnu_source",
+    "bld_id",
+    "share",
+    "taxed_area",
+    "taxed_use",
+    "assessed_value",
+    "tax",
+    "taxpayer",
+    "resident_no",
+    "source_row",
+]
+BUILDING_COLUMNS = {
+    "bld_id": "",
+    "pnu": "",
+    "use_code": "",
+    "use_name": "",
+    "building_area": np.nan,
+    "total_floor_area": np.nan,
+    "floors_above": np.nan,
+    "floors_below": np.nan,
+    "approval_date": "",
+}
+
+
+@dataclass
+class LinkageResult:
+    parcels_tax: gpd.GeoDataFrame
+    buildings_tax: gpd.GeoDataFrame
+    findings: gpd.GeoDataFrame
+    ledger_matched: pd.DataFrame
+    ledger_unmatched: pd.DataFrame
+    summary: pd.DataFrame
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+        return {
+            "parcels_tax": self.parcels_tax,
+            "buildings_tax": self.buildings_tax,
+            "findings": self.findings,
+            "ledger_matched": self.ledger_matched,
+            "ledger_unmatched": self.ledger_unmatched,
+            "summary": self.summary,
+        }
+
+
+@lru_cache(maxsize=1)
+def building_use_classes() -> dict[str, str]:
+    """주용도코드 -> taxed-use class (주거용/상업용/공업용/기타), from resources/rules."""
+    table = pd.read_csv(resource("rules", "building_use_classes.csv"), dtype=str)
+    return dict(zip(table["use_code"], table["taxed_use_class"], strict=True))
+
+
+def clean_pnu(values: pd.Series) -> pd.Series:
+    """PNUs as 19-character text: spaces and dashes dropped, spreadsheet floats (``…0.0``) undone."""
+    text = values.fillna("").astype(str).str.strip()
+    text = text.str.replace(r"\.0$", "", regex=True).str.replace(r"[\s-]", "", regex=True)
+    return text
+
+
+def jimok_from_jibun(jibun: pd.Series) -> pd.Series:
+    """The 지목 written after the lot in 연속지적도 JIBUN (``435-3 과``, ``639답``); "" when absent."""
+    found = jibun.fillna("").astype(str).str.strip().str.extract(_JIBUN)["jimok"].fillna("")
+    return found.where(found.isin(JIMOK_CODES), "")
+
+
+def share_fraction(values: pd.Series) -> np.ndarray:
+    """지분 as a fraction: ``1``, ``1/2``, ``0.5``, ``50%``; empty means sole ownership."""
+    text = values.fillna("").astype(str).str.strip()
+    result = np.ones(len(text))
+    frac = text.str.extract(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
+    has_frac = frac[0].notna().to_numpy()
+    result[has_frac] = frac[0][has_frac].astype(float).to_numpy() / frac[1][has_frac].astype(float).to_numpy()
+    percent = text.str.endswith("%").to_numpy()
+    result[percent] = pd.to_numeric(text[percent].str.rstrip("%"), errors="coerce").to_numpy() / 100
+    plain = ~has_frac & ~percent & (text != "").to_numpy()
+    result[plain] = pd.to_numeric(text[plain], errors="coerce").to_numpy()
+    return np.where(np.isfinite(result) & (result > 0), result, 1.0)
+
+
+def _legal_dong_names() -> dict[str, str]:
+    table = load_legal_dong_table()
+    return dict(zip(table["code"], table["full_name"].str.split(" ").str[2:].str.join(" "), strict=True))
+
+
+def prepare_parcels(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Parcels with the columns the linkage reads: PNU (text), jimok, legal_dong_code/name, lot, area."""
+    columns = {c.upper(): c for c in parcels.columns if isinstance(c, str)}
+    if "PNU" not in columns:
+        raise MissingColumnsError(
+            f"The parcel layer has no PNU field. It has: {', '.join(map(str, parcels.columns))}.",
+            "Give a 연속지적도 layer (fields PNU, JIBUN ...).",
+        )
+    frame = parcels.rename(columns={columns["PNU"]: "PNU"})
+    if "JIBUN" in columns:
+        frame = frame.rename(columns={columns["JIBUN"]: "JIBUN"})
+    else:
+        frame["JIBUN"] = ""
+    frame["PNU"] = clean_pnu(frame["PNU"])
+    from_jibun = jimok_from_jibun(frame["JIBUN"])
+    if "jimok" in frame:  # the sample city carries it; real 연속지적도 has it only inside JIBUN
+        given = frame["jimok"].fillna("").astype(str).str.strip()
+        frame["jimok"] = given.where(given != "", from_jibun)
+    else:
+        frame["jimok"] = from_jibun
+    valid = frame["PNU"].str.fullmatch(r"\d{19}")
+    frame["pnu_valid"] = valid
+    frame["legal_dong_code"] = frame["PNU"].str[:10].where(valid, "")
+    names = _legal_dong_names()
+    frame["legal_dong_name"] = frame["legal_dong_code"].map(names).fillna("")
+    register = frame["PNU"].str[10]
+    main = pd.to_numeric(frame["PNU"].str[11:15], errors="coerce").fillna(0).astype(int).astype(str)
+    sub = pd.to_numeric(frame["PNU"].str[15:19], errors="coerce").fillna(0).astype(int)
+    lot = main + np.where(sub > 0, "-" + sub.astype(str), "")
+    frame["lot"] = np.where(register == "2", "산 " + lot, np.where(register == "1", lot, frame["JIBUN"]))
+    frame["register"] = register.fillna("")
+    frame["gis_area_m2"] = frame.geometry.area.round(2)
+    return frame
+
+
+def prepare_buildings(buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Buildings with a host parcel: the PNU they carry when it names a parcel, else the parcel under them."""
+    lowered = {c: c.lower() for c in buildings.columns if isinstance(c, str) and c != buildings.geometry.name}
+    frame = buildings.rename(columns=lowered)
+    for column, default in BUILDING_COLUMNS.items():
+        if column not in frame:
+            frame[column] = default
+    frame["bld_id"] = frame["bld_id"].fillna("").astype(str).str.strip()
+    no_id = frame["bld_id"] == ""
+    frame.loc[no_id, "bld_id"] = "GIS-" + pd.Series(
+        np.flatnonzero(no_id.to_numpy()) + 1, index=frame.index[no_id]
+    ).astype(str)
+    frame["pnu"] = clean_pnu(frame["pnu"])
+    known = frame["pnu"].isin(parcels["PNU"])
+    frame["host_source"] = np.where(known, "given", "")
+    if (~known).any() and len(parcels):
+        points = gpd.GeoDataFrame(geometry=frame.geometry[~known].representative_point(), crs=frame.crs)
+        hits = gpd.sjoin(points, parcels[["PNU", parcels.geometry.name]], predicate="within", how="left")
+        hits = hits[~hits.index.duplicated(keep="first")]
+        found = hits["PNU"].notna()
+        frame.loc[hits.index[found], "pnu"] = hits.loc[found, "PNU"].to_numpy()
+        frame.loc[hits.index[found], "host_source"] = "spatial"
+    frame["use_class"] = frame["use_code"].astype(str).map(building_use_classes()).fillna("")
+    return frame
+
+
+def _resolve_ledger(
+    ledger: pd.DataFrame, resolver: AddressResolver, progress: Progress
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add kind, pnu (resolved), pnu_source, and reason_code/reason for rows that cannot be placed."""
+    rows = ledger.copy()
+    rows["kind"] = rows["object_kind"].astype(str).str.strip().str.lower().map(KIND_WORDS).fillna("")
+    rows["pnu"] = clean_pnu(rows["pnu"])
+    rows["bld_id"] = rows["bld_id"].fillna("").astype(str).str.strip()
+    given_valid = rows["pnu"].str.fullmatch(r"\d{19}")
+    rows["pnu_source"] = np.where(given_valid, "given", "")
+    rows["reason_code"] = ""
+    rows["reason"] = ""
+    need_address = ~given_valid
+    warnings: dict[str, int] = {}
+    if need_address.any():
+        addresses = rows.loc[need_address, "address"].fillna("").astype(str)
+        resolved = {a: resolver.resolve(a) for a in addresses.unique()}
+        progress.check()
+        res = addresses.map(resolved)
+        ok = res.map(lambda r: bool(r.pnu))
+        index_ok = addresses.index[ok.to_numpy()]
+        rows.loc[index_ok, "pnu_original"] = rows.loc[index_ok, "pnu"]
+        rows.loc[index_ok, "pnu"] = res[ok].map(lambda r: r.pnu).to_numpy()
+        rows.loc[index_ok, "pnu_source"] = "address"
+        for r in res[ok]:
+            if r.message:
+                warnings[r.message] = warnings.get(r.message, 0) + 1
+        failed = addresses.index[~ok.to_numpy()]
+        had_pnu = rows.loc[failed, "pnu"] != ""
+        malformed = failed[had_pnu.to_numpy()]
+        unresolved = failed[~had_pnu.to_numpy()]
+        rows.loc[malformed, "reason_code"] = "PNU_MALFORMED"
+        rows.loc[malformed, "reason"] = [
+            f"PNU {p!r} is not 19 digits, and the address did not resolve ({r.message})"
+            for p, r in zip(rows.loc[malformed, "pnu"], res[malformed], strict=True)
+        ]
+        rows.loc[unresolved, "reason_code"] = "ADDRESS_UNRESOLVED"
+        rows.loc[unresolved, "reason"] = [f"{r.reason}: {r.message}" for r in res[unresolved]]
+    bad_kind = (rows["kind"] == "") & (rows["reason_code"] == "")
+    rows.loc[bad_kind, "reason_code"] = "OBJECT_KIND_UNKNOWN"
+    rows.loc[bad_kind, "reason"] = (
+        "과세대상구분 " + rows.loc[bad_kind, "object_kind"].astype(str).map(repr) + (" is neither 토지 nor 건축물")
+    )
+    messages = [f"{message} ({count} row{'s' if count > 1 else ''})" for message, count in warnings.items()]
+    return rows, messages
+
+
+def _assign_buildings(rows: pd.DataFrame, buildings: gpd.GeoDataFrame, parcel_pnus: pd.Index) -> pd.DataFrame:
+    """Building rows to buildings: by building id, else the building on the row's parcel whose floor area
+    is closest to the row's (co-owner rows scaled by their share); reasons for rows that find none."""
+    is_building = (rows["kind"] == BUILDING) & (rows["reason_code"] == "")
+    rows["matched_bld_id"] = ""
+    by_id = is_building & rows["bld_id"].isin(buildings["bld_id"])
+    rows.loc[by_id, "matched_bld_id"] = rows.loc[by_id, "bld_id"]
+    rest = rows.index[is_building & ~by_id]
+    if len(rest):
+        wanted = rows.loc[rest, ["pnu", "taxed_area"]].copy()
+        wanted["full_area"] = wanted["taxed_area"].to_numpy() / rows.loc[rest, "_share"].to_numpy()
+        candidates = wanted.reset_index().merge(buildings[["pnu", "bld_id", "total_floor_area"]], on="pnu", how="inner")
+        if len(candidates):
+            gap = (candidates["total_floor_area"] - candidates["full_area"]).abs().fillna(np.inf)
+            best = candidates.loc[gap.groupby(candidates["index"]).idxmin()]
+            rows.loc[best["index"].to_numpy(), "matched_bld_id"] = best["bld_id"].to_numpy()
+    unplaced = is_building & (rows["matched_bld_id"] == "")
+    no_parcel = unplaced & ~rows["pnu"].isin(parcel_pnus)
+    rows.loc[no_parcel, "reason_code"] = "LEDGER_NO_PARCEL"
+    rows.loc[no_parcel, "reason"] = "no parcel has PNU " + rows.loc[no_parcel, "pnu"] + " and no building has its id"
+    no_building = unplaced & ~no_parcel
+    rows.loc[no_building, "reason_code"] = "LEDGER_NO_BUILDING"
+    rows.loc[no_building, "reason"] = "parcel " + rows.loc[no_building, "pnu"] + " has no building on the map"
+    return rows
+
+
+def _flag_duplicates(matched: pd.DataFrame) -> pd.Series:
+    """Rows beyond a whole object: within one (year, object), shares in file order summing past 1."""
+    key = np.where(matched["kind"] == BUILDING, "B" + matched["matched_bld_id"], "L" + matched["pnu"])
+    ordered = matched.assign(_key=key, _year=matched["year"].astype(str)).sort_values("source_row", kind="stable")
+    cumulative = ordered.groupby(["_year", "_key"])["_share"].cumsum()
+    duplicate = cumulative > 1.0 + 1e-6
+    first = ordered.groupby(["_year", "_key"])["row_id"].transform("first")
+    return duplicate.reindex(matched.index), first.reindex(matched.index)
+
+
+def link_tax_ledger(
+    parcels: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    ledger: pd.DataFrame,
+    options: LinkageOptions | None = None,
+    progress: Progress = SILENT,
+) -> LinkageResult:
+    """The whole linkage; ``ledger`` has the columns of :func:`read_ledger` (English names)."""
+    options = options or LinkageOptions()
+    missing = [c for c in ("object_kind", "taxed_area", "row_id") if c not in ledger]
+    if missing:
+        raise MissingColumnsError(f"The ledger frame lacks {', '.join(missing)}.", "Read it with read_ledger().")
+    ledger = ledger.copy()
+    for column in LEDGER_OUTPUT_COLUMNS:
+        if column not in ledger:
+            ledger[column] = np.nan if column in ("taxed_area", "assessed_value", "tax") else ""
+    if "source_row" not in ledger or (ledger["source_row"] == "").all():
+        ledger["source_row"] = np.arange(2, len(ledger) + 2)
+    progress.info(f"Linking {len(ledger):,} ledger rows to {len(parcels):,} parcels and {len(buildings):,} buildings")
+    parcels = prepare_parcels(parcels)
+    buildings = prepare_buildings(buildings, parcels)
+    progress.set(0.15)
+    resolver = AddressResolver(options.sigungu_code)
+    rows, warnings = _resolve_ledger(ledger, resolver, progress)
+    rows["_share"] = share_fraction(rows["share"])
+    progress.set(0.35)
+    parcel_pnus = pd.Index(parcels["PNU"].unique())
+    land = (rows["kind"] == LAND) & (rows["reason_code"] == "")
+    no_parcel = land & ~rows["pnu"].isin(parcel_pnus)
+    rows.loc[no_parcel, "reason_code"] = "LEDGER_NO_PARCEL"
+    rows.loc[no_parcel, "reason"] = "no parcel has PNU " + rows.loc[no_parcel, "pnu"]
+    rows = _assign_buildings(rows, buildings, parcel_pnus)
+    progress.set(0.5)
+
+    matched = rows[rows["reason_code"] == ""].copy()
+    unmatched = rows[rows["reason_code"] != ""].copy()
+    duplicate, first_of_object = _flag_duplicates(matched)
+    matched["is_duplicate"] = duplicate.to_numpy()
+    matched["same_as"] = np.where(duplicate, first_of_object, "")
+
+    findings = _findings(parcels, buildings, matched, unmatched, options)
+    progress.set(0.75)
+    parcels_tax, buildings_tax = _object_layers(parcels, buildings, matched, findings)
+    findings_layer = _findings_layer(findings, parcels, buildings)
+    summary = _summary(findings_layer)
+    counts = {
+        "ledger_rows": len(ledger),
+        "matched": len(matched),
+        "unmatched": len(unmatched),
+        "resolved_by_address": int((matched["pnu_source"] == "address").sum()),
+        "parcels": len(parcels),
+        "buildings": len(buildings),
+        "findings": len(findings_layer),
+        "buildings_placed_spatially": int((buildings["host_source"] == "spatial").sum()),
+    }
+    if counts["matched"] + counts["unmatched"] != counts["ledger_rows"]:  # pragma: no cover - an engine bug
+        raise AssertionError(f"ledger rows lost: {counts}")
+    ledger_matched = _ledger_output(matched, options, extra=["is_duplicate", "same_as", "matched_bld_id"])
+    ledger_unmatched = _ledger_output(unmatched, options, extra=["reason_code", "reason"])
+    progress.set(0.9)
+    return LinkageResult(
+        parcels_tax, buildings_tax, findings_layer, ledger_matched, ledger_unmatched, summary, counts, warnings
+    )
+
+
+def _ledger_output(rows: pd.DataFrame, options: LinkageOptions, extra: list[str]) -> pd.DataFrame:
+    out = rows[[*LEDGER_OUTPUT_COLUMNS, *extra]].copy()
+    if "matched_bld_id" in out:
+        out["bld_id"] = np.where(out["matched_bld_id"] != "", out["matched_bld_id"], out["bld_id"])
+        out = out.drop(columns="matched_bld_id")
+    out["source_row"] = out["source_row"].astype(np.int64)
+    if not options.show_personal_data:
+        out = mask_frame(out)
+    return out.reset_index(drop=True)
+
+
+def _findings(
+    parcels: gpd.GeoDataFrame,
+    buildings: gpd.GeoDataFrame,
+    matched: pd.DataFrame,
+    unmatched: pd.DataFrame,
+    options: LinkageOptions,
+) -> pd.DataFrame:
+    records: list[pd.DataFrame] = []
+
+    def add(code: str, frame: pd.DataFrame) -> None:
+        if len(frame):
+            records.append(frame.assign(code=code))
+
+    land = matched[matched["kind"] == LAND]
+    bld_rows = matched[matched["kind"] == BUILDING]
+    live_land = land[~land["is_duplicate"]]
+    live_bld = bld_rows[~bld_rows["is_duplicate"]]
+    parcel_area = parcels.groupby("PNU")["gis_area_m2"].sum()
+    parcel_info = parcels.drop_duplicates("PNU").set_index("PNU")
+
+    # --- untaxed parcels ----------------------------------------------------------------------------
+    taxed_pnus = set(land["pnu"])
+    standard = parcels["register"].isin(["1", "2"]) & parcels["pnu_valid"]
+    taxable = standard & ~parcels["jimok"].isin(options.non_taxable_jimok) & ~parcels["PNU"].isin(options.exempt_pnus)
+    untaxed = parcels[taxable & ~parcels["PNU"].isin(taxed_pnus)].drop_duplicates("PNU")
+    if len(untaxed):
+        land_tax = live_land.groupby("pnu")["tax"].sum()
+        info = parcel_info.reindex(land_tax.index)
+        area = parcel_area.reindex(land_tax.index)
+        rate = land_tax / area
+        by_dong_jimok = rate.groupby([info["legal_dong_code"], info["jimok"]]).median()
+        by_jimok = rate.groupby(info["jimok"]).median()
+        estimate = pd.Series(
+            list(zip(untaxed["legal_dong_code"], untaxed["jimok"], strict=True)), index=untaxed.index
+        ).map(by_dong_jimok)
+        estimate = estimate.fillna(untaxed["jimok"].map(by_jimok)).fillna(rate.median()).fillna(0)
+        add(
+            "PARCEL_NOT_TAXED",
+            pd.DataFrame(
+                {
+                    "pnu": untaxed["PNU"],
+                    "bld_id": "",
+                    "row_id": "",
+                    "detail": "지목 "
+                    + untaxed["jimok"].replace("", "?")
+                    + ", GIS area "
+                    + untaxed["gis_area_m2"].map("{:,.1f} m²".format)
+                    + ": no land row in the ledger",
+                    "tax_at_stake": (estimate * untaxed["gis_area_m2"]).to_numpy(),
+                }
+            ),
+        )
+    nonstandard = parcels[parcels["pnu_valid"] & ~parcels["register"].isin(["1", "2"])].drop_duplicates("PNU")
+    add(
+        "PNU_NONSTANDARD",
+        pd.DataFrame(
+            {
+                "pnu": nonstandard["PNU"],
+                "bld_id": "",
+                "row_id": "",
+                "detail": "land-register digit " + nonstandard["register"] + " (JIBUN " + nonstandard["JIBUN"] + ")",
+                "tax_at_stake": 0.0,
+            }
+        ),
+    )
+
+    # --- untaxed buildings --------------------------------------------------------------------------
+    untaxed_b = buildings[~buildings["bld_id"].isin(set(bld_rows["matched_bld_id"]))]
+    if len(untaxed_b):
+        per_building = live_bld.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
+        known = buildings.set_index("bld_id").reindex(per_building.index)
+        rate = per_building["tax"] / per_building["taxed_area"]
+        by_class = rate.groupby(known["use_class"]).median()
+        estimate = untaxed_b["use_class"].map(by_class).fillna(rate.median()).fillna(0)
+        add(
+            "BUILDING_NOT_TAXED",
+            pd.DataFrame(
+                {
+                    "pnu": untaxed_b["pnu"],
+                    "bld_id": untaxed_b["bld_id"],
+                    "row_id": "",
+                    "detail": untaxed_b["use_name"].astype(str)
+                    + ", 연면적 "
+                    + untaxed_b["total_floor_area"].map("{:,.1f} m²".format)
+                    + ": no building row in the ledger",
+                    "tax_at_stake": (estimate * untaxed_b["total_floor_area"].fillna(0)).to_numpy(),
+                }
+            ),
+        )
+
+    # --- area mismatches ----------------------------------------------------------------------------
+    def area_check(rows: pd.DataFrame, key: str, reference: pd.Series, what: str, bld: bool) -> None:
+        grouped = rows.groupby(key).agg(taxed_area=("taxed_area", "sum"), tax=("tax", "sum"), pnu=("pnu", "first"))
+        grouped = grouped[grouped["taxed_area"] > 0]
+        ref = reference.reindex(grouped.index)
+        diff = grouped["taxed_area"] - ref
+        limit = np.maximum(options.area_absolute_tolerance_m2, options.area_relative_tolerance * ref)
+        bad = grouped[(diff.abs() > limit) & ref.notna()].copy()
+        if len(bad):
+            concerned = rows[rows[key].isin(bad.index)]
+            bad["row_id"] = concerned.groupby(key)["row_id"].agg(",".join).reindex(bad.index)
+            d = diff[bad.index]
+            add(
+                "AREA_MISMATCH",
+                pd.DataFrame(
+                    {
+                        "pnu": bad["pnu"],
+                        "bld_id": bad.index if bld else "",
+                        "row_id": bad["row_id"],
+                        "detail": f"ledger {what} "
+                        + bad["taxed_area"].map("{:,.1f}".format)
+                        + " m² vs GIS "
+                        + ref[bad.index].map("{:,.1f}".format)
+                        + " m² ("
+                        + (100 * d / ref[bad.index]).map("{:+.0f}".format)
+                        + " %)",
+                        "tax_at_stake": (bad["tax"] * d.abs() / bad["taxed_area"]).to_numpy(),
+                    }
+                ),
+            )
+
+    area_check(live_land, "pnu", parcel_area, "land area", bld=False)
+    area_check(live_bld, "matched_bld_id", buildings.set_index("bld_id")["total_floor_area"], "floor area", bld=True)
+
+    # --- use mismatches -----------------------------------------------------------------------------
+    built_pnus = set(buildings["pnu"])
+    vacant = live_land[(live_land["taxed_use"] == VACANT_LAND) & live_land["pnu"].isin(built_pnus)]
+    n_buildings = buildings.groupby("pnu").size()
+    add(
+        "USE_MISMATCH",
+        pd.DataFrame(
+            {
+                "pnu": vacant["pnu"],
+                "bld_id": "",
+                "row_id": vacant["row_id"],
+                "detail": "land taxed as 나대지 (vacant) but "
+                + vacant["pnu"].map(n_buildings).astype(int).astype(str)
+                + " building(s) stand on it",
+                "tax_at_stake": vacant["tax"],
+            }
+        ),
+    )
+    classes = set(building_use_classes().values())
+    bclass = live_bld["matched_bld_id"].map(buildings.set_index("bld_id")["use_class"])
+    wrong_use = live_bld[live_bld["taxed_use"].isin(classes) & bclass.isin(classes) & (live_bld["taxed_use"] != bclass)]
+    add(
+        "USE_MISMATCH",
+        pd.DataFrame(
+            {
+                "pnu": wrong_use["pnu"],
+                "bld_id": wrong_use["matched_bld_id"],
+                "row_id": wrong_use["row_id"],
+                "detail": "taxed as "
+                + wrong_use["taxed_use"]
+                + ", building use is "
+                + wrong_use["matched_bld_id"].map(buildings.set_index("bld_id")["use_name"]).astype(str)
+                + " ("
+                + bclass[wrong_use.index]
+                + ")",
+                "tax_at_stake": wrong_use["tax"],
+            }
+        ),
+    )
+
+    # --- duplicates and unmatched rows --------------------------------------------------------------
+    dups = matched[matched["is_duplicate"]]
+    add(
+        "DUPLICATE_LEDGER",
+        pd.DataFrame(
+            {
+                "pnu": dups["pnu"],
+                "bld_id": dups["matched_bld_id"],
+                "row_id": dups["row_id"],
+                "detail": "same object as " + dups["same_as"] + " (shares add up to more than 1)",
+                "tax_at_stake": dups["tax"],
+            }
+        ),
+    )
+    for code, group in unmatched.groupby("reason_code"):
+        add(
+            code,
+            pd.DataFrame(
+                {
+                    "pnu": group["pnu"],
+                    "bld_id": group["bld_id"],
+                    "row_id": group["row_id"],
+                    "detail": group["reason"],
+                    "tax_at_stake": group["tax"],
+                }
+            ),
+        )
+    columns = ["code", "pnu", "bld_id", "row_id", "detail", "tax_at_stake"]
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "tax_at_stake" else object) for c in columns})
+    frame = pd.concat(records, ignore_index=True)[columns]
+    frame["tax_at_stake"] = frame["tax_at_stake"].fillna(0).round(-1).astype(np.int64)
+    return frame
+
+
+def _findings_layer(findings: pd.DataFrame, parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One point per finding (on the building, else the parcel; none for rows that found neither),
+    sorted by severity then tax at stake, so the worklist reads top down."""
+    frame = findings.copy()
+    frame["severity"] = frame["code"].map(lambda c: CATALOGUE[c].severity).astype(np.int64)
+    frame["severity_label"] = frame["severity"].map(SEVERITY_LABELS)
+    frame["label_ko"] = frame["code"].map(lambda c: CATALOGUE[c].label_ko)
+    frame["label_en"] = frame["code"].map(lambda c: CATALOGUE[c].label_en)
+    frame["action"] = frame["code"].map(lambda c: CATALOGUE[c].action)
+    frame["legal_dong_code"] = frame["pnu"].str[:10].where(frame["pnu"].str.fullmatch(r"\d{19}"), "")
+    frame["legal_dong_name"] = frame["legal_dong_code"].map(_legal_dong_names()).fillna("")
+    parcel_points = parcels.drop_duplicates("PNU").set_index("PNU").geometry.representative_point()
+    building_points = buildings.set_index("bld_id").geometry.representative_point()
+    at_building = frame["bld_id"].map(building_points)
+    at_parcel = frame["pnu"].map(parcel_points)
+    geometry = at_building.where(at_building.notna(), at_parcel)
+    frame = frame.sort_values(["severity", "tax_at_stake", "code", "pnu"], ascending=[False, False, True, True])
+    frame.insert(0, "finding_id", np.arange(1, len(frame) + 1, dtype=np.int64))
+    geometry = geometry.reindex(frame.index)
+    return gpd.GeoDataFrame(
+        frame.reset_index(drop=True), geometry=gpd.GeoSeries(geometry.to_numpy(), crs=parcels.crs), crs=parcels.crs
+    )
+
+
+def _object_layers(
+    parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, matched: pd.DataFrame, findings: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    def codes(group_key: pd.Series) -> pd.DataFrame:
+        return (
+            findings.assign(_k=group_key)
+            .groupby("_k")
+            .agg(
+                n_findings=("code", "size"),
+                finding_codes=("code", lambda c: ",".join(sorted(set(c)))),
+                tax_at_stake=("tax_at_stake", "sum"),
+                worst_severity=("code", lambda c: max(CATALOGUE[x].severity for x in c)),
+            )
+        )
+
+    land = (
+        matched[matched["kind"] == LAND]
+        .groupby("pnu")
+        .agg(
+            ledger_rows=("row_id", "size"),
+            taxed_area=("taxed_area", "sum"),
+            assessed_value=("assessed_value", "sum"),
+            tax=("tax", "sum"),
+        )
+    )
+    bld = matched[matched["kind"] == BUILDING]
+    building_tax_by_pnu = bld.groupby("pnu").agg(building_rows=("row_id", "size"), building_tax=("tax", "sum"))
+    per_parcel = codes(findings["pnu"])
+    p = parcels[["PNU", "JIBUN", "jimok", "legal_dong_code", "legal_dong_name", "lot", "gis_area_m2", "geometry"]]
+    p = p.join(land, on="PNU").join(building_tax_by_pnu, on="PNU").join(per_parcel, on="PNU")
+    p = _fill_counts(
+        p,
+        ["ledger_rows", "building_rows", "n_findings", "worst_severity"],
+        ["assessed_value", "tax", "building_tax", "tax_at_stake"],
+    )
+    p["taxed_area"] = p["taxed_area"].fillna(0.0).round(2)
+    p["finding_codes"] = p["finding_codes"].fillna("")
+
+    per_building = bld.groupby("matched_bld_id").agg(
+        ledger_rows=("row_id", "size"), taxed_area=("taxed_area", "sum"), tax=("tax", "sum")
+    )
+    with_bld = findings[findings["bld_id"] != ""]
+    b_codes = codes(with_bld["bld_id"]).reindex(buildings["bld_id"])
+    b = buildings[[*BUILDING_COLUMNS, "use_class", "host_source", buildings.geometry.name]].copy()
+    b = b.join(per_building, on="bld_id").join(b_codes, on="bld_id")
+    b = _fill_counts(b, ["ledger_rows", "n_findings", "worst_severity"], ["tax", "tax_at_stake"])
+    b["taxed_area"] = b["taxed_area"].fillna(0.0).round(2)
+    b["finding_codes"] = b["finding_codes"].fillna("")
+    return gpd.GeoDataFrame(p.reset_index(drop=True), crs=parcels.crs), gpd.GeoDataFrame(
+        b.reset_index(drop=True), crs=buildings.crs
+    )
+
+
+def _fill_counts(frame: pd.DataFrame, counts: list[str], money: list[str]) -> pd.DataFrame:
+    for column in counts + money:
+        frame[column] = frame[column].fillna(0).round(0).astype(np.int64)
+    return frame
+
+
+def _summary(findings: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Counts and tax at stake by code, and by 법정동 and code: the figures of the report."""
+    by_code = findings.groupby("code").agg(count=("code", "size"), tax_at_stake=("tax_at_stake", "sum")).reset_index()
+    by_code.insert(0, "group_kind", "code")
+    by_code.insert(1, "group_value", "김포시 전체")
+    dong = findings.assign(group_value=findings["legal_dong_name"].replace("", "(위치 없음)"))
+    by_dong = dong.groupby(["group_value", "code"]).agg(count=("code", "size"), tax_at_stake=("tax_at_stake", "sum"))
+    by_dong = by_dong.reset_index()
+    by_dong.insert(0, "group_kind", "legal_dong")
+    summary = pd.concat([by_code, by_dong], ignore_index=True)
+    summary["label_ko"] = summary["code"].map(lambda c: CATALOGUE[c].label_ko)
+    summary["count"] = summary["count"].astype(np.int64)
+    summary["tax_at_stake"] = summary["tax_at_stake"].astype(np.int64)
+    return summary[["group_kind", "group_value", "code", "label_ko", "count", "tax_at_stake"]]
+
+
+def check_parcel_layer(parcels: gpd.GeoDataFrame, source: str) -> None:
+    """Refuse a parcel layer that is not polygons, naming it."""
+    kinds = set(parcels.geom_type.dropna().unique())
+    if kinds and not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(
+            f"{source}: parcels must be polygons, found {', '.join(sorted(kinds))}.",
+            "Give the 연속지적도 polygon layer.",
+        )
