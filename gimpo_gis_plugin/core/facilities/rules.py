@@ -1,0 +1,129 @@
+"""The editable rule tables (resources/rules/*.csv): safety margins, clearances, service lives.
+
+They are CSVs so a city engineer can correct a value without touching code; each row names its
+standard and whether it was verified. Reading checks every row and names the file, row and column
+at fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, MissingColumnsError
+from ..paths import resource
+from .schema import FACILITY_TYPES
+
+MARGINS_CSV = "excavation_margins.csv"
+CLEARANCE_CSV = "clearance.csv"
+SERVICE_LIFE_CSV = "service_life.csv"
+
+
+def _read(path: Path | None, default: str, columns: list[str], numeric: list[str]) -> pd.DataFrame:
+    path = Path(path) if path else resource("rules", default)
+    if not path.exists():
+        raise InputError(f"Rule table {path} does not exist.", f"Give a CSV like resources/rules/{default}.")
+    try:
+        table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"Cannot read rule table {path}: {exc}", "Save it as a UTF-8 CSV.") from exc
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise MissingColumnsError(
+            f"Rule table {path} lacks the columns {', '.join(missing)}.",
+            f"Its header must be: {','.join(columns)}.",
+        )
+    for column in numeric:
+        values = pd.to_numeric(table[column], errors="coerce")
+        bad = values.isna() | (values < 0)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"Rule table {path}, row {row + 2}, column {column}: {table[column].iat[row]!r} is not a number ≥ 0.",
+                "Correct the value (metres or years).",
+            )
+        table[column] = values.astype(float)
+    for column in ("facility_type", "type_a", "type_b"):
+        if column in table.columns:
+            unknown = ~table[column].isin(FACILITY_TYPES)
+            if unknown.any():
+                row = int(unknown.to_numpy().nonzero()[0][0])
+                raise InputError(
+                    f"Rule table {path}, row {row + 2}: unknown facility type {table[column].iat[row]!r}.",
+                    f"Use one of {', '.join(FACILITY_TYPES)}.",
+                )
+    return table
+
+
+@dataclass(frozen=True)
+class Margin:
+    horizontal_m: float
+    vertical_m: float
+    default_diameter_m: float
+    hazard_weight: float
+
+
+def read_margins(path: Path | None = None) -> dict[str, Margin]:
+    """facility_type -> safety margins around it for a dig."""
+    table = _read(
+        path,
+        MARGINS_CSV,
+        ["facility_type", "horizontal_margin_m", "vertical_margin_m", "default_diameter_mm", "hazard_weight"],
+        ["horizontal_margin_m", "vertical_margin_m", "default_diameter_mm", "hazard_weight"],
+    )
+    margins = {
+        row.facility_type: Margin(
+            row.horizontal_margin_m, row.vertical_margin_m, row.default_diameter_mm / 1000.0, row.hazard_weight
+        )
+        for row in table.itertuples()
+    }
+    missing = [t for t in FACILITY_TYPES if t not in margins]
+    if missing:
+        raise InputError(
+            f"Margins table {path or MARGINS_CSV} has no row for {', '.join(missing)}.",
+            "Add one row per facility type so no facility is checked without a margin.",
+        )
+    return margins
+
+
+@dataclass(frozen=True)
+class Clearance:
+    horizontal_m: float
+    vertical_m: float
+    source: str
+    status: str
+
+
+def read_clearances(path: Path | None = None) -> dict[tuple[str, str], Clearance]:
+    """(type_a, type_b) in both orders -> required separation (edge to edge)."""
+    table = _read(
+        path, CLEARANCE_CSV, ["type_a", "type_b", "horizontal_m", "vertical_m"], ["horizontal_m", "vertical_m"]
+    )
+    rules: dict[tuple[str, str], Clearance] = {}
+    for row in table.itertuples():
+        rule = Clearance(
+            row.horizontal_m,
+            row.vertical_m,
+            str(getattr(row, "source", "") or ""),
+            str(getattr(row, "status", "") or "to_be_confirmed"),
+        )
+        rules[(row.type_a, row.type_b)] = rule
+        rules[(row.type_b, row.type_a)] = rule
+    return rules
+
+
+def read_service_life(path: Path | None = None) -> pd.DataFrame:
+    """Rows facility_type, material ('*' = any), service_life_years, criticality."""
+    table = _read(
+        path,
+        SERVICE_LIFE_CSV,
+        ["facility_type", "material", "service_life_years", "criticality"],
+        ["service_life_years", "criticality"],
+    )
+    zero = table["service_life_years"] <= 0
+    if zero.any():
+        row = int(zero.to_numpy().nonzero()[0][0])
+        raise InputError(f"Service-life table, row {row + 2}: the service life must be more than 0 years.")
+    return table
