@@ -57,6 +57,14 @@ def check_writable(path: Path) -> None:
         )
     if path.exists() and not os.access(path, os.W_OK):
         raise OutputError(f"Cannot replace {path}: the file is read-only.", "Choose another file name.")
+    try:  # permissions alone do not tell (root, read-only mounts, /proc): try to create a file there
+        fd, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot write {path}: {exc.strerror or exc} in {folder}.", "Choose a folder you can write to."
+        ) from exc
 
 
 @contextlib.contextmanager

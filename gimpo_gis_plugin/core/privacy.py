@@ -53,5 +53,5 @@ def mask_frame(frame: pd.DataFrame, name_columns=("taxpayer",), number_columns=(
         for column in (c for c in columns if c in masked):
             values = masked[column]
             # Names repeat (and masked exports repeat a lot): mask each distinct value once.
-            masked[column] = values.map({value: mask(value) for value in values.dropna().unique()}).fillna("")
+            masked[column] = values.map({v: mask(v) for v in values.dropna().unique()}).fillna("").astype(str)
     return masked

@@ -80,8 +80,8 @@ def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
 
 def _with_crs(frame: gpd.GeoDataFrame, source: str, crs: str | None) -> gpd.GeoDataFrame:
     if crs:
-        return frame.set_crs(crs, allow_override=True)
-    if frame.crs is None:
+        frame = frame.set_crs(crs, allow_override=True)
+    elif frame.crs is None:
         raise CrsError(
             f"{source} has no coordinate reference system.",
             f"Give its CRS (Korean layers are usually {DEFAULT_CRS}; also {', '.join(KOREAN_CRSS[1:4])}).",

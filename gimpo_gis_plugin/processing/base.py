@@ -1,8 +1,13 @@
 """Base class of the plugin's algorithms: naming, translation, help, and error translation.
 
-Subclasses set the class attributes and implement :meth:`GimpoAlgorithm.run`. ``processAlgorithm``
+Subclasses set the class attributes and implement :meth:`GimpoAlgorithm.execute`. ``processAlgorithm``
 turns the engine's own errors into ``QgsProcessingException`` (so ``qgis_process`` exits non-zero with
-the engine's message) and hands ``run`` a :class:`Progress` bound to the feedback.
+the engine's message) and hands ``execute`` a :class:`Progress` bound to the feedback.
+
+The hook must not be called ``run``: ``QgsProcessingAlgorithm.run`` is what QGIS's own Python
+Processing (``processing.run``, the toolbox's batch and model execution) calls, and a subclass method of
+that name would hide it. A subclass that still defines ``run(parameters, context, feedback, progress)``
+has it moved to ``execute`` when the class is created.
 """
 
 from __future__ import annotations
@@ -52,6 +57,12 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = "data"
     HELP = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "run" in cls.__dict__:  # see the module docstring: never shadow QgsProcessingAlgorithm.run
+            cls.execute = cls.__dict__["run"]
+            delattr(cls, "run")
+
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
 
@@ -83,13 +94,13 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
         try:
-            return self.run(parameters, context, feedback, progress_for(feedback))
+            return self.execute(parameters, context, feedback, progress_for(feedback))
         except CancelledError as exc:
             raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from exc
         except GimpoError as exc:
             raise QgsProcessingException(str(exc)) from exc
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingFeedback,
 )
 
+from ..core.errors import InputError
 from ..core.vector_io import DEFAULT_CRS, read_vector
 
 
@@ -27,8 +28,13 @@ def read_source(
     context: QgsProcessingContext,
     feedback: QgsProcessingFeedback | None = None,
     target_crs: str | None = DEFAULT_CRS,
+    crs_override: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """The feature source parameter ``name`` as a GeoDataFrame in ``target_crs``."""
+    """The feature source parameter ``name`` as a GeoDataFrame in ``target_crs``.
+
+    ``crs_override`` is the CRS the user says the layer really has (files without a CRS, which QGIS
+    reads as WGS84, or with a wrong one).
+    """
     source = algorithm.parameterAsSource(parameters, name, context)
     if source is None:
         raise QgsProcessingException(algorithm.invalidSourceError(parameters, name))
@@ -37,7 +43,14 @@ def read_source(
     )
     crs = source.sourceCrs()
     crs_text = crs.authid() if crs.isValid() and crs.authid() else (crs.toWkt() if crs.isValid() else None)
-    return read_vector(path, layer or None, crs=crs_text, target_crs=target_crs)
+    if crs_override:
+        crs_text = crs_override
+    try:
+        return read_vector(path, layer or None, crs=crs_text, target_crs=target_crs)
+    except InputError as exc:
+        # The engine names the file it read, which may be a temporary copy: name the user's layer instead.
+        label = algorithm.parameterDefinition(name).description()
+        raise type(exc)(f"{label} ({source.sourceName()}): {exc.message}", exc.hint) from exc
 
 
 def layer_uri(gpkg: str, layer: str) -> str:

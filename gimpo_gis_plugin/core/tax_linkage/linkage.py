@@ -624,7 +624,7 @@ def _object_layers(
 
 def _fill_counts(frame: pd.DataFrame, counts: list[str], money: list[str]) -> pd.DataFrame:
     for column in counts + money:
-        frame[column] = frame[column].fillna(0).round(0).astype(np.int64)
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).round(0).astype(np.int64)
     return frame
 
 

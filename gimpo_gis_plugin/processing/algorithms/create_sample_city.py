@@ -77,7 +77,7 @@ class CreateSampleCity(GimpoAlgorithm):
             return False, self.tr("PARCELS must be between 100 and {}; got {}.").format(MAX_PARCELS, count)
         return super().checkParameterValues(parameters, context)
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
