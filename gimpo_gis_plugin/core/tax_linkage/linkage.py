@@ -27,6 +27,7 @@ from ..paths import resource
 from ..privacy import mask_frame
 from ..progress import SILENT, Progress
 from .address import AddressResolver
+from .building_register import BuildingRegister, link_building_register
 from .findings import CATALOGUE, SEVERITY_LABELS
 from .options import LinkageOptions
 
@@ -75,9 +76,11 @@ class LinkageResult:
     summary: pd.DataFrame
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    register_matched: pd.DataFrame | None = None  # only when a 건축물대장 표제부 was given
+    register_unmatched: pd.DataFrame | None = None
 
     def layers(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
-        return {
+        layers = {
             "parcels_tax": self.parcels_tax,
             "buildings_tax": self.buildings_tax,
             "findings": self.findings,
@@ -85,6 +88,10 @@ class LinkageResult:
             "ledger_unmatched": self.ledger_unmatched,
             "summary": self.summary,
         }
+        if self.register_matched is not None:
+            layers["register_matched"] = self.register_matched
+            layers["register_unmatched"] = self.register_unmatched
+        return layers
 
 
 @lru_cache(maxsize=1)
@@ -276,8 +283,10 @@ def link_tax_ledger(
     ledger: pd.DataFrame,
     options: LinkageOptions | None = None,
     progress: Progress = SILENT,
+    register: BuildingRegister | None = None,
 ) -> LinkageResult:
-    """The whole linkage; ``ledger`` has the columns of :func:`read_ledger` (English names)."""
+    """The whole linkage; ``ledger`` has the columns of :func:`read_ledger` (English names);
+    ``register`` the optional 건축물대장 표제부 (:func:`read_building_register`)."""
     options = options or LinkageOptions()
     missing = [c for c in ("object_kind", "taxed_area", "row_id") if c not in ledger]
     if missing:
@@ -311,6 +320,14 @@ def link_tax_ledger(
     matched["same_as"] = np.where(duplicate, first_of_object, "")
 
     findings = _findings(parcels, buildings, matched, unmatched, options)
+    register_matched = register_unmatched = None
+    if register is not None:
+        ledger_building_pnus = set(matched.loc[matched["kind"] == BUILDING, "pnu"])
+        register_matched, register_unmatched, missing = link_building_register(
+            register.records, parcels, buildings, ledger_building_pnus
+        )
+        register_unmatched = pd.concat([register.rejects, register_unmatched], ignore_index=True)
+        findings = pd.concat([findings, _register_findings(missing, matched, buildings)], ignore_index=True)
     progress.set(0.75)
     parcels_tax, buildings_tax = _object_layers(parcels, buildings, matched, findings)
     findings_layer = _findings_layer(findings, parcels, buildings)
@@ -330,8 +347,33 @@ def link_tax_ledger(
     ledger_matched = _ledger_output(matched, options, extra=["is_duplicate", "same_as", "matched_bld_id"])
     ledger_unmatched = _ledger_output(unmatched, options, extra=["reason_code", "reason"])
     progress.set(0.9)
+    if register is not None:
+        counts["register_records"] = len(register.records) + len(register.rejects)
+        counts["register_unmatched"] = len(register_unmatched)
     return LinkageResult(
-        parcels_tax, buildings_tax, findings_layer, ledger_matched, ledger_unmatched, summary, counts, warnings
+        parcels_tax,
+        buildings_tax,
+        findings_layer,
+        ledger_matched,
+        ledger_unmatched,
+        summary,
+        counts,
+        warnings,
+        register_matched,
+        register_unmatched,
+    )
+
+
+def _register_findings(missing: pd.DataFrame, matched: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
+    """BUILDING_NOT_TAXED for register buildings missing from map and ledger, priced like GIS ones."""
+    rows = matched[(matched["kind"] == BUILDING) & ~matched["is_duplicate"]]
+    per_building = rows.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
+    rate = per_building["tax"] / per_building["taxed_area"]
+    by_class = rate.groupby(buildings.set_index("bld_id")["use_class"].reindex(per_building.index)).median()
+    use_class = missing["use_code"].map(building_use_classes())
+    estimate = use_class.map(by_class).fillna(rate.median()).fillna(0) * missing["floor_area"].fillna(0)
+    return missing[["pnu", "bld_id", "row_id", "detail"]].assign(
+        code="BUILDING_NOT_TAXED", tax_at_stake=estimate.round(-1).astype(np.int64)
     )
 
 

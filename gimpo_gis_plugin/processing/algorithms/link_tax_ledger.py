@@ -26,6 +26,7 @@ from qgis.core import (
 from ...core.geopackage import check_writable
 from ...core.progress import Progress
 from ...core.tax_linkage import LinkageOptions, link_tax_ledger, read_ledger
+from ...core.tax_linkage.building_register import read_building_register
 from ...core.tax_linkage.linkage import check_parcel_layer
 from ...core.tax_linkage.options import DEFAULT_NON_TAXABLE_JIMOK
 from ...core.tax_linkage.output import write_linkage
@@ -63,6 +64,7 @@ class LinkTaxLedger(GimpoAlgorithm):
     BUILDINGS = "BUILDINGS"
     LEDGER = "LEDGER"
     COLUMN_MAP = "COLUMN_MAP"
+    BUILDING_REGISTER = "BUILDING_REGISTER"
     LAYER_CRS = "LAYER_CRS"
     AREA_TOLERANCE = "AREA_TOLERANCE"
     AREA_TOLERANCE_M2 = "AREA_TOLERANCE_M2"
@@ -103,6 +105,20 @@ class LinkTaxLedger(GimpoAlgorithm):
             self.tr('Maps the engine\'s field names to your headers, e.g. {"pnu": "필지번호", "taxed_area": "면적"}.')
         )
         self.addParameter(column_map)
+        register = QgsProcessingParameterFile(
+            self.BUILDING_REGISTER,
+            self.tr("Building register 표제부 text export (건축물대장, pipe-separated, CP949; optional)"),
+            QgsProcessingParameterFile.File,
+            optional=True,
+        )
+        register.setHelp(
+            self.tr(
+                "Records are joined by PNU (대지구분 0 대지 -> PNU digit 1, 1 산 -> 2; 2 블록 has no PNU and is "
+                "rejected with that reason). A registered building on a parcel with no building on the map and "
+                "no building row in the ledger is reported as BUILDING_NOT_TAXED."
+            )
+        )
+        self.addParameter(register)
         crs = QgsProcessingParameterCrs(
             self.LAYER_CRS, self.tr("CRS of the parcel and building files (only when they have none)"), optional=True
         )
@@ -222,7 +238,18 @@ class LinkTaxLedger(GimpoAlgorithm):
         for name, frame in (("parcels", parcels), ("ledger", table.rows)):
             if len(frame) == 0:
                 feedback.pushWarning(self.tr("The {} input is empty: the outputs are empty but valid.").format(name))
-        result = link_tax_ledger(parcels, buildings, table.rows, options, progress.sub(0.15, 0.85))
+        register_path = self.parameterAsFile(parameters, self.BUILDING_REGISTER, context)
+        register = read_building_register(register_path) if register_path else None
+        if register is not None:
+            feedback.pushInfo(
+                self.tr("Building register {}: {} records ({} without a PNU), encoding {}").format(
+                    register_path,
+                    len(register.records) + len(register.rejects),
+                    len(register.rejects),
+                    register.encoding,
+                )
+            )
+        result = link_tax_ledger(parcels, buildings, table.rows, options, progress.sub(0.15, 0.85), register)
         for warning in result.warnings:
             feedback.pushWarning(warning)
         counts = result.counts
@@ -252,7 +279,7 @@ class LinkTaxLedger(GimpoAlgorithm):
         if options.show_personal_data:
             feedback.pushWarning(self.tr("Personal data written unmasked to {} as requested.").format(gpkg))
         progress.set(1.0)
-        results: dict[str, Any] = {layer.upper(): layer_uri(str(gpkg), layer) for layer in LAYERS}
+        results: dict[str, Any] = {layer.upper(): layer_uri(str(gpkg), layer) for layer in result.layers()}
         results.update(
             {
                 self.OUTPUT: str(gpkg),
