@@ -1,0 +1,68 @@
+"""Facility algorithms through bin/qgis_process on the sample city; exit codes and outputs checked."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def city_gpkg(sample_city_files):
+    return sample_city_files["gpkg"]
+
+
+@pytest.fixture(scope="module")
+def dig_file(sample_city, tmp_path_factory):
+    road = sample_city.roads[sample_city.roads["width_m"] >= 15].iloc[0]
+    middle = road.geometry.interpolate(0.5, normalized=True)
+    path = tmp_path_factory.mktemp("dig") / "dig.gpkg"
+    gpd.GeoDataFrame(
+        {"dig_id": ["D1"], "depth": [3.0]}, geometry=[middle.buffer(12, cap_style="square")], crs="EPSG:5186"
+    ).to_file(path)
+    return path
+
+
+def test_excavation_impact_writes_ranked_facilities_and_notices(qgis_algorithm, city_gpkg, dig_file, tmp_path):
+    run = qgis_algorithm(
+        "gimpo:excavationimpact",
+        FACILITIES=city_gpkg,
+        DIG=dig_file,
+        DEPTH_FIELD="depth",
+        ID_FIELD="dig_id",
+        OUTPUT=tmp_path / "impact.gpkg",
+        NOTICES=tmp_path / "notices",
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    affected = gpd.read_file(tmp_path / "impact.gpkg", layer="affected")
+    assert {"water", "sewer", "gas", "power", "telecom", "heat"} <= set(affected["facility_type"])
+    assert list(affected["risk_rank"]) == sorted(affected["risk_rank"])
+    assert run.results["AFFECTED_COUNT"] == len(affected)
+    notices = sorted((tmp_path / "notices").glob("notice_*.html"))
+    assert len(notices) == affected["agency"].nunique()
+
+
+def test_excavation_impact_refuses_point_digs(qgis_algorithm, city_gpkg, tmp_path):
+    points = tmp_path / "points.gpkg"
+    gpd.GeoDataFrame(geometry=[Point(0, 0)], crs="EPSG:5186").to_file(points)
+    run = qgis_algorithm(
+        "gimpo:excavationimpact",
+        FACILITIES=city_gpkg,
+        DIG=points,
+        OUTPUT=tmp_path / "o.gpkg",
+        NOTICES=tmp_path / "n",
+    )
+    assert run.returncode != 0
+    assert "polygon" in (run.stdout + run.stderr).lower()
+
+
+def test_excavation_impact_refuses_a_store_without_facility_tables(qgis_algorithm, dig_file, tmp_path):
+    other = tmp_path / "other.gpkg"
+    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)], crs="EPSG:5186").to_file(other, layer="parcels")
+    run = qgis_algorithm(
+        "gimpo:excavationimpact", FACILITIES=other, DIG=dig_file, OUTPUT=tmp_path / "o.gpkg", NOTICES=tmp_path / "n"
+    )
+    assert run.returncode != 0
+    assert "none of the facility tables" in run.stdout + run.stderr
