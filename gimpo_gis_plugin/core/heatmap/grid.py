@@ -1,0 +1,96 @@
+"""The heat map's raster grid, laid out exactly as QGIS 3.22's kernel density estimation lays it out.
+
+QGIS widens the layer's extent by the (largest) radius on every side, then takes
+``ceil(size / pixel) + 1`` rows and columns from the top-left corner, so the raster reaches up to one
+pixel beyond the widened extent at the right and bottom. Matching this is what makes our raster
+overlay QGIS's cell for cell.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+MAX_CELLS = 25_000 * 25_000
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Widened bounds (``xmin..ymax``, not the raster's bottom edge), pixel size and raster shape."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    pixel: float
+    rows: int
+    cols: int
+
+    @property
+    def transform(self) -> tuple[float, float, float, float, float, float]:
+        """GDAL geotransform (top-left x, pixel width, 0, top-left y, 0, -pixel height)."""
+        return (self.xmin, self.pixel, 0.0, self.ymax, 0.0, -self.pixel)
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.cols
+
+    def buffer_pixels(self, radius: float) -> int:
+        """QGIS's window half-size for ``radius``: whole pixels, plus one if the rest exceeds 0.5 map units.
+
+        (QGIS compares the remainder with 0.5 map units, not half a pixel; kept for identical windows.)
+        """
+        buffer = int(radius / self.pixel)
+        if radius - self.pixel * buffer > 0.5:
+            buffer += 1
+        return buffer
+
+
+def qgis_grid(extent: tuple[float, float, float, float], radius: float, pixel: float) -> Grid:
+    """The grid QGIS builds for points with bounding box ``extent`` and largest radius ``radius``."""
+    if not pixel > 0:
+        raise InputError(f"Pixel size must be greater than 0; got {pixel}.", "Give a pixel size in metres, e.g. 10.")
+    if not radius > 0:
+        raise InputError(f"Radius must be greater than 0; got {radius}.", "Give a radius in metres, e.g. 300.")
+    xmin, ymin, xmax, ymax = extent
+    xmin, ymin, xmax, ymax = xmin - radius, ymin - radius, xmax + radius, ymax + radius
+    rows = max(int(math.ceil((ymax - ymin) / pixel) + 1), 1)
+    cols = max(int(math.ceil((xmax - xmin) / pixel) + 1), 1)
+    return Grid(xmin, ymin, xmax, ymax, pixel, rows, cols)
+
+
+def available_memory_bytes() -> int | None:
+    """Memory the system can still give us (MemAvailable on Linux, physical pages elsewhere), if known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_size(grid: Grid, bands: int, working_bytes: int, what: str = "heat map") -> None:
+    """Refuse rasters beyond 25,000 × 25,000 cells or beyond the memory this machine has free."""
+    needed = grid.cells * 8 * bands + working_bytes  # float64 while computing
+    advice = "Use a larger pixel size, a smaller radius, or fewer points far apart (clip the layer first)."
+    if grid.cells > MAX_CELLS:
+        raise InputError(
+            f"The {what} would be {grid.cols:,} × {grid.rows:,} cells ({grid.cells:,}; limit 25,000 × 25,000) "
+            f"and need about {needed / 2**30:.1f} GiB of memory.",
+            advice,
+        )
+    free = available_memory_bytes()
+    if free is not None and needed > free:
+        raise InputError(
+            f"The {what} ({grid.cols:,} × {grid.rows:,} cells, {bands} band(s)) needs about "
+            f"{needed / 2**30:.1f} GiB of memory, but only {free / 2**30:.1f} GiB is free.",
+            advice,
+        )

@@ -1,0 +1,104 @@
+"""Write heat maps as GeoTIFF with a sidecar .qml, so QGIS opens them already styled."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import OutputError
+from ..styles import YELLOW_ORANGE_RED, raster_pseudocolor
+from .grid import Grid
+
+NODATA = -9999.0
+
+
+def pseudocolor_style(values: np.ndarray) -> str:
+    """A yellow-to-red ramp from 0 to the 99.5th percentile of the positive values, zero transparent."""
+    positive = values[np.isfinite(values) & (values > 0)]
+    top = float(np.percentile(positive, 99.5)) if positive.size else 1.0
+    top = top if top > 0 else 1.0
+    count = len(YELLOW_ORANGE_RED)
+    stops = [(0.0, YELLOW_ORANGE_RED[0])] + [
+        (top * i / (count - 1), color) for i, color in enumerate(YELLOW_ORANGE_RED) if i
+    ]
+    return raster_pseudocolor(stops)
+
+
+def write_geotiff(
+    path: str | Path,
+    bands: list[np.ndarray],
+    grid: Grid,
+    crs: str | None,
+    descriptions: list[str] | None = None,
+    style: bool = True,
+) -> Path:
+    """Write float32 bands (NaN → nodata) atomically to ``path``, plus ``path.qml`` when ``style``."""
+    target = Path(path)
+    if target.suffix.lower() not in (".tif", ".tiff"):
+        target = target.with_suffix(".tif")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(suffix=".tif", dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot write to {target.parent}: {exc.strerror}.", "Choose a folder you can write to."
+        ) from exc
+    try:
+        _write(temporary, bands, grid, crs, descriptions)
+        os.replace(temporary, target)
+    except Exception as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"Cannot write {target}: {exc}", "Check the disk space and the file name.") from exc
+    if style:
+        target.with_suffix(".qml").write_text(pseudocolor_style(bands[0]), encoding="utf-8")
+    return target
+
+
+def _write(path: str, bands: list[np.ndarray], grid: Grid, crs: str | None, descriptions: list[str] | None) -> None:
+    """GDAL's own bindings when present (they share QGIS's PROJ database), rasterio otherwise.
+
+    A rasterio wheel carries its own PROJ, which can meet an older system proj.db and then writes a CRS
+    without its projection; GDAL's bindings (always there next to QGIS) do not have that problem.
+    """
+    arrays = [np.where(np.isfinite(band), band, NODATA).astype(np.float32) for band in bands]
+    try:
+        from osgeo import gdal, osr
+    except ImportError:
+        _write_rasterio(path, arrays, grid, crs, descriptions)
+        return
+    gdal.UseExceptions()
+    options = ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES", "BIGTIFF=IF_SAFER"]
+    dataset = gdal.GetDriverByName("GTiff").Create(path, grid.cols, grid.rows, len(arrays), gdal.GDT_Float32, options)
+    dataset.SetGeoTransform(grid.transform)
+    if crs:
+        reference = osr.SpatialReference()
+        reference.SetFromUserInput(crs)
+        dataset.SetProjection(reference.ExportToWkt())
+    for index, array in enumerate(arrays, start=1):
+        band = dataset.GetRasterBand(index)
+        band.SetNoDataValue(NODATA)
+        band.WriteArray(array)
+        if descriptions:
+            band.SetDescription(descriptions[index - 1])
+    dataset.FlushCache()
+    dataset = None
+
+
+def _write_rasterio(path: str, arrays: list[np.ndarray], grid: Grid, crs: str | None, descriptions) -> None:
+    import rasterio
+    from rasterio.transform import Affine
+
+    profile = {
+        "driver": "GTiff", "width": grid.cols, "height": grid.rows, "count": len(arrays), "dtype": "float32",
+        "nodata": NODATA, "crs": crs, "transform": Affine.from_gdal(*grid.transform), "compress": "deflate",
+        "predictor": 3, "tiled": True, "BIGTIFF": "IF_SAFER",
+    }  # fmt: skip
+    with rasterio.open(path, "w", **profile) as dataset:
+        for index, array in enumerate(arrays, start=1):
+            dataset.write(array, index)
+            if descriptions:
+                dataset.set_band_description(index, descriptions[index - 1])
