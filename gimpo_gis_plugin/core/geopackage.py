@@ -20,6 +20,7 @@ import pandas as pd
 import pyogrio
 
 from .errors import OutputError
+from .gpkg_bulk import bulk_write_layer, can_bulk_write
 
 GEOMETRY_COLUMN = "geom"
 
@@ -118,9 +119,13 @@ def write_geopackage(
 
 def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
     options = {"layer": name, "driver": "GPKG", "append": path.exists()}
+    geometry_type = None
     if isinstance(frame, gpd.GeoDataFrame):
         frame = frame.rename_geometry(GEOMETRY_COLUMN) if frame.geometry.name != GEOMETRY_COLUMN else frame
         geometry_type = _promoted_geometry_type(frame)
+    if can_bulk_write(frame):  # the common case, several times faster (see gpkg_bulk)
+        bulk_write_layer(path, name, frame, geometry_type, options["append"])
+    elif isinstance(frame, gpd.GeoDataFrame):
         pyogrio.write_dataframe(frame, path, geometry_type=geometry_type, spatial_index=True, **options)
     else:
         pyogrio.write_dataframe(pd.DataFrame(frame), path, **options)

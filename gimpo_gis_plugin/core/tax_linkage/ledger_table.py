@@ -111,13 +111,21 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
             raw = pd.read_excel(path, dtype=str, keep_default_na=False)
         except Exception as exc:  # openpyxl raises many types for a broken workbook
             raise InputError(f"Cannot read the workbook {path}: {exc}") from exc
-        encoding = "XLSX"
+        encoding, text = "XLSX", ""
     else:
         import io
 
         text, encoding = decode_text(path)
+        data = path.read_bytes()
         try:
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=_separator(text))
+            # Parsing the bytes is faster than parsing the decoded text; the decode above detected the encoding.
+            raw = pd.read_csv(
+                io.BytesIO(data[3:] if data.startswith(b"\xef\xbb\xbf") else data),
+                dtype=str,
+                keep_default_na=False,
+                sep=_separator(text),
+                encoding="cp949" if encoding.startswith("CP949") else "utf-8",
+            )
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputError(f"Cannot read {path} as CSV: {exc}", "Check the separator and quoting.") from exc
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -126,13 +134,22 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
     for name in COLUMNS:
         if name not in rows:
             rows[name] = ""
-    rows = rows[COLUMNS].astype(str).apply(lambda column: column.str.strip())
+    rows = rows[COLUMNS].astype(str)
+    if encoding == "XLSX" or _padded(text):  # stripping 400,000 rows costs seconds: only when needed
+        rows = rows.apply(lambda column: column.str.strip())
     for name in NUMERIC:
         rows[name] = _to_number(rows[name])
     rows["source_row"] = np.arange(2, len(rows) + 2)
     missing_id = rows["row_id"] == ""
     rows.loc[missing_id, "row_id"] = "row " + rows.loc[missing_id, "source_row"].astype(str)
     return LedgerTable(rows.reset_index(drop=True), encoding, str(path), used)
+
+
+def _padded(text: str) -> bool:
+    """Whether any field may start or end with blanks (substring tests: a regex over 60 MB takes seconds)."""
+    separator = _separator(text)
+    pads = (f" {separator}", f"{separator} ", f"\t{separator}", f"{separator}\t", " \n", "\n ", " \r", "\t\n")
+    return any(pad in text for pad in pads) or text.startswith((" ", "\t"))
 
 
 def _separator(text: str) -> str:
@@ -170,5 +187,10 @@ def _resolve_columns(headers: pd.Index, mapping: dict[str, str], path: Path) -> 
 
 
 def _to_number(values: pd.Series) -> pd.Series:
-    cleaned = values.str.replace(",", "", regex=False).str.replace("㎡", "", regex=False).str.strip()
-    return pd.to_numeric(cleaned, errors="coerce")
+    """Numbers as written in ledgers (``1,234.5``, ``88㎡``); text that is no number becomes NaN."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    odd = numbers.isna() & (values.str.strip() != "")
+    if odd.any():  # only the few written with separators or units need cleaning
+        cleaned = values[odd].str.replace(",", "", regex=False).str.replace("㎡", "", regex=False).str.strip()
+        numbers[odd] = pd.to_numeric(cleaned, errors="coerce")
+    return numbers

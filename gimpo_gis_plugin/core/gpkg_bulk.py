@@ -1,0 +1,215 @@
+"""Bulk rows into a GeoPackage table that GDAL created: several times faster than writing feature by
+feature, with the file still exactly what GDAL makes.
+
+Writing through OGR costs a Python -> OGR feature conversion per row (about 20 µs; 200,000 parcels take
+4 s). Here GDAL creates the layer from an empty frame (table, gpkg_contents, gpkg_geometry_columns,
+the R-tree and its triggers, all as GDAL writes them); the rows then go in with one ``executemany``,
+geometries encoded in bulk by shapely as GeoPackage blobs (the 'GP' header with the envelope, then
+ISO WKB). The R-tree triggers call GDAL's SQL functions, which a plain sqlite3 connection lacks, so they
+are set aside during the insert, the R-tree is filled from the envelopes, and the triggers are
+restored unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+_HEADER_WITH_ENVELOPE = np.dtype(
+    [("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4"), ("envelope", "<f8", (4,))]
+)
+_FLAGS_LITTLE_ENDIAN_XY_ENVELOPE = 0b0000_0011
+_FLAGS_EMPTY_NO_ENVELOPE = 0b0001_0001
+_SUPPORTED_KINDS = frozenset("biufO")  # bool, ints, floats, text; anything else goes through OGR
+
+
+def can_bulk_write(frame: pd.DataFrame) -> bool:
+    """Plain columns and 2-D geometries only (dates, Z values ... keep OGR's own conversions)."""
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for column, dtype in frame.dtypes.items():
+        if column != geometry and dtype.kind not in _SUPPORTED_KINDS:
+            return False
+    if geometry is not None:
+        values = frame.geometry.array
+        if bool(shapely.has_z(values).any()):
+            return False
+    return True
+
+
+def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: str | None, append: bool) -> None:
+    """Write ``frame`` as layer ``name`` of the GeoPackage at ``path`` (created unless ``append``)."""
+    spatial = isinstance(frame, gpd.GeoDataFrame)
+    options = {"layer": name, "driver": "GPKG", "append": append}
+    if spatial:
+        pyogrio.write_dataframe(
+            frame.iloc[:0], path, geometry_type=geometry_type or "Unknown", spatial_index=True, **options
+        )
+    else:
+        pyogrio.write_dataframe(pd.DataFrame(frame).iloc[:0], path, **options)
+    if len(frame) == 0:
+        return
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        # The file is a temporary one that is renamed into place only when complete (write_geopackage):
+        # no journal or fsync is needed for safety, and without them the insert is far faster.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA cache_size = -262144")  # 256 MiB
+        table_columns = [row[1] for row in db.execute(f'PRAGMA table_info("{name}")')]
+        attribute_columns = [c for c in frame.columns if not (spatial and c == frame.geometry.name)]
+        missing = [c for c in attribute_columns if c not in table_columns]
+        if missing:  # pragma: no cover - GDAL renamed a column (laundering); never with our names
+            raise RuntimeError(f"GeoPackage layer {name} lacks columns {missing}")
+        values = [_column_values(frame[c]) for c in attribute_columns]
+        names = [f'"{c}"' for c in attribute_columns]
+        if spatial:
+            geometry_column, srs_id = db.execute(
+                "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (name,)
+            ).fetchone()
+            geometries = _as_declared(frame.geometry.array, geometry_type)
+            blobs, bounds = _geopackage_blobs(geometries, srs_id)
+            values.append(blobs)
+            names.append(f'"{geometry_column}"')
+            triggers = db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (name,)
+            ).fetchall()
+            for trigger, _ in triggers:
+                db.execute(f'DROP TRIGGER "{trigger}"')
+        fids = np.arange(1, len(frame) + 1)
+        rtree_name = f"rtree_{name}_{geometry_column}" if spatial else ""
+        builder = _RtreeBuilder(path, rtree_name, fids, bounds) if spatial else None
+        placeholders = ", ".join("?" * (len(names) + 1))
+        db.executemany(
+            f'INSERT INTO "{name}" (fid, {", ".join(names)}) VALUES ({placeholders})',
+            zip(fids.tolist(), *values, strict=True),
+        )
+        if builder is not None:
+            builder.copy_into(db)
+            present = ~np.isnan(bounds[:, 0])
+            for _, sql in triggers:
+                db.execute(sql)
+            if present.any():
+                db.execute(
+                    "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?",
+                    (
+                        float(bounds[present, 0].min()),
+                        float(bounds[present, 1].min()),
+                        float(bounds[present, 2].max()),
+                        float(bounds[present, 3].max()),
+                        name,
+                    ),
+                )
+
+
+class _RtreeBuilder:
+    """Builds the layer's R-tree in a scratch database on another thread while the rows go in.
+
+    Inserting into an SQLite R-tree costs about 10 µs an entry (2 s for 200,000 parcels); sqlite3
+    releases the GIL while SQLite works, so the two inserts overlap. The finished tree is then copied
+    into the GeoPackage's (empty) R-tree as its shadow tables (_node, _rowid, _parent): plain rows,
+    the same SQLite and the same layout, no second insert.
+    """
+
+    def __init__(self, path: Path, rtree_name: str, fids: np.ndarray, bounds: np.ndarray) -> None:
+        import threading
+
+        self.rtree_name = rtree_name
+        self.scratch = path.with_name(path.name + ".rtree")
+        present = ~np.isnan(bounds[:, 0])
+        self._rows = zip(
+            fids[present].tolist(),
+            bounds[present, 0].tolist(),
+            bounds[present, 2].tolist(),
+            bounds[present, 1].tolist(),
+            bounds[present, 3].tolist(),
+            strict=True,
+        )
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, daemon=True)
+        self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            self.scratch.unlink(missing_ok=True)
+            with contextlib.closing(sqlite3.connect(self.scratch)) as db, db:
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute("PRAGMA synchronous = OFF")
+                db.execute(f'CREATE VIRTUAL TABLE "{self.rtree_name}" USING rtree(id, minx, maxx, miny, maxy)')
+                db.executemany(f'INSERT INTO "{self.rtree_name}" VALUES (?, ?, ?, ?, ?)', self._rows)
+        except BaseException as exc:  # re-raised in the writing thread
+            self._error = exc
+
+    def copy_into(self, db: sqlite3.Connection) -> None:
+        self._thread.join()
+        try:
+            if self._error is not None:
+                raise self._error
+            db.commit()  # ATTACH is not allowed inside a transaction
+            db.execute("ATTACH DATABASE ? AS scratch", (str(self.scratch),))
+            for shadow in ("node", "rowid", "parent"):
+                table = f'"{self.rtree_name}_{shadow}"'
+                db.execute(f"DELETE FROM main.{table}")
+                db.execute(f"INSERT INTO main.{table} SELECT * FROM scratch.{table}")
+            db.commit()
+            db.execute("DETACH DATABASE scratch")
+        finally:
+            self.scratch.unlink(missing_ok=True)
+
+
+def _column_values(series: pd.Series) -> list:
+    """Python values for sqlite3: NaN and None become NULL, numpy scalars plain numbers."""
+    if series.dtype.kind == "b":
+        return series.astype(int).tolist()
+    values = series.astype(object).where(series.notna(), None)
+    if series.dtype.kind == "O" and pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+        return [v if v is None or isinstance(v, str | int | float | bytes) else str(v) for v in values.tolist()]
+    return values.tolist()
+
+
+def _as_declared(geometries: np.ndarray, geometry_type: str | None) -> np.ndarray:
+    """Single parts promoted to the declared multi type (GDAL does the same when it writes)."""
+    geometries = np.asarray(geometries, dtype=object)
+    if not geometry_type or not geometry_type.startswith("Multi"):
+        return geometries
+    single = geometry_type.removeprefix("Multi")
+    kinds = shapely.get_type_id(geometries)
+    single_id = {"Point": 0, "LineString": 1, "Polygon": 3}[single]
+    promote = kinds == single_id
+    if promote.any():
+        make = {"Point": shapely.multipoints, "LineString": shapely.multilinestrings, "Polygon": shapely.multipolygons}
+        geometries = geometries.copy()
+        geometries[promote] = [make[single]([g]) for g in geometries[promote]]
+    return geometries
+
+
+def _geopackage_blobs(geometries: np.ndarray, srs_id: int) -> tuple[list, np.ndarray]:
+    """GeoPackage geometry blobs (None for missing geometries) and the [minx, miny, maxx, maxy] bounds."""
+    present = ~shapely.is_missing(geometries)
+    empty = present & shapely.is_empty(geometries)
+    bounds = np.full((len(geometries), 4), np.nan)
+    filled = present & ~empty
+    bounds[filled] = shapely.bounds(geometries[filled])
+    header = np.zeros(len(geometries), dtype=_HEADER_WITH_ENVELOPE)
+    header["magic"] = b"GP"
+    header["flags"] = _FLAGS_LITTLE_ENDIAN_XY_ENVELOPE
+    header["srs_id"] = srs_id
+    header["envelope"] = bounds[:, [0, 2, 1, 3]]  # GeoPackage order: minx, maxx, miny, maxy
+    wkb = np.full(len(geometries), None, dtype=object)
+    wkb[present] = shapely.to_wkb(geometries[present], flavor="iso", byte_order=1)
+    blobs: list = [None] * len(geometries)
+    empty_header = np.zeros(1, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4")])
+    empty_header["magic"], empty_header["flags"], empty_header["srs_id"] = b"GP", _FLAGS_EMPTY_NO_ENVELOPE, srs_id
+    empty_bytes = empty_header.tobytes()
+    header_bytes = header.tobytes()
+    size = _HEADER_WITH_ENVELOPE.itemsize
+    for i in np.flatnonzero(filled):
+        blobs[i] = header_bytes[i * size : (i + 1) * size] + wkb[i]
+    for i in np.flatnonzero(empty):
+        blobs[i] = empty_bytes + wkb[i]
+    return blobs, bounds
