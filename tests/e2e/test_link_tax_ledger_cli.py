@@ -110,3 +110,23 @@ def test_geojson_without_crs_needs_the_crs_parameter(qgis_algorithm, shared_data
     assert run.results["LEDGER_ROWS"] == 2 and run.results["UNMATCHED"] >= 1
     unmatched = gpd.read_file(run.results["OUTPUT"], layer="ledger_unmatched")
     assert "ADDRESS_UNRESOLVED" in set(unmatched["reason_code"])
+
+
+def test_cp949_shapefile_without_cpg_and_an_invalid_parcel(qgis_algorithm, sample_city, sample_city_files, tmp_path):
+    import shapely
+
+    parcels = sample_city.parcels.head(300).copy()
+    x0, y0, x1, y1 = parcels.geometry.iloc[0].bounds
+    parcels.loc[parcels.index[0], "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])  # bow tie
+    shp = tmp_path / "연속지적도.shp"
+    parcels[["PNU", "JIBUN", "geometry"]].to_file(shp, encoding="cp949")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)  # as offices send them: no .cpg
+    run = qgis_algorithm(
+        "gimpo:linktaxledger", PARCELS=shp, LEDGER=sample_city_files["ledger_csv"], OUTPUT=tmp_path / "s.gpkg"
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "Repaired invalid geometries: 1 parcels" in run.stdout
+    out = gpd.read_file(run.results["OUTPUT"], layer="parcels_tax")
+    assert len(out) == 300
+    assert out["JIBUN"].tolist() == parcels["JIBUN"].tolist()  # Korean 지목 read right from the CP949 DBF
+    assert out.geometry.is_valid.all()

@@ -103,8 +103,12 @@ def building_use_classes() -> dict[str, str]:
 
 def clean_pnu(values: pd.Series) -> pd.Series:
     """PNUs as 19-character text: spaces and dashes dropped, spreadsheet floats (``…0.0``) undone."""
-    text = values.fillna("").astype(str).str.strip()
-    text = text.str.replace(r"\.0$", "", regex=True).str.replace(r"[\s-]", "", regex=True)
+    text = values.fillna("").astype(str)
+    dirty = (text.str.len() != 19) | ~text.str.isdigit()  # cheap tests first: most PNUs are clean
+    if dirty.any():
+        fixed = text[dirty].str.strip().str.replace(r"\.0$", "", regex=True).str.replace(r"[\s-]", "", regex=True)
+        text = text.copy()
+        text[dirty] = fixed
     return text
 
 
@@ -147,12 +151,13 @@ def prepare_parcels(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     else:
         frame["JIBUN"] = ""
     frame["PNU"] = clean_pnu(frame["PNU"])
-    from_jibun = jimok_from_jibun(frame["JIBUN"])
-    if "jimok" in frame:  # the sample city carries it; real 연속지적도 has it only inside JIBUN
-        given = frame["jimok"].fillna("").astype(str).str.strip()
-        frame["jimok"] = given.where(given != "", from_jibun)
-    else:
-        frame["jimok"] = from_jibun
+    # The sample city carries jimok; real 연속지적도 has it only inside JIBUN.
+    jimok = frame["jimok"].fillna("").astype(str) if "jimok" in frame else pd.Series("", index=frame.index)
+    unknown = jimok == ""
+    if unknown.any():
+        jimok = jimok.copy()
+        jimok[unknown] = jimok_from_jibun(frame.loc[unknown, "JIBUN"])
+    frame["jimok"] = jimok
     valid = frame["PNU"].str.fullmatch(r"\d{19}")
     frame["pnu_valid"] = valid
     frame["legal_dong_code"] = frame["PNU"].str[:10].where(valid, "")

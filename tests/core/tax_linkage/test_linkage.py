@@ -206,3 +206,30 @@ def test_real_wolgot_parcels_parse_and_link(shared_data):
     assert result.counts["unmatched"] == 0
     assert result.ledger_matched.set_index("row_id")["pnu"].tolist() == standard["PNU"].tolist()
     assert (result.findings["code"] == "PNU_NONSTANDARD").sum() == 10
+
+
+def test_cancel_stops_the_run_and_writes_nothing(sample_city, tmp_path):
+    from gimpo_gis_plugin.core.errors import CancelledError
+    from gimpo_gis_plugin.core.progress import Progress
+
+    calls = []
+    progress = Progress(on_fraction=calls.append, is_cancelled=lambda: len(calls) >= 2)
+    with pytest.raises(CancelledError):
+        link_tax_ledger(sample_city.parcels, sample_city.buildings, sample_city.ledger.rows, progress=progress)
+    assert calls and not list(tmp_path.iterdir())
+
+
+def test_area_tolerances_are_both_required_to_flag(sample_city):
+    parcel = sample_city.parcels.iloc[[0]]
+    area = parcel.geometry.area.iat[0]
+    rows = pd.DataFrame(
+        {"row_id": ["a"], "object_kind": "토지", "pnu": parcel["PNU"].iat[0], "taxed_area": [area * 1.2 + 0.0],
+         "source_row": [2]}
+    )  # fmt: skip
+    none = sample_city.buildings.iloc[:0]
+    flagged = link_tax_ledger(parcel, none, rows, LinkageOptions(0.1, 1.0))
+    assert "AREA_MISMATCH" in set(flagged.findings["code"])
+    loose_absolute = link_tax_ledger(parcel, none, rows, LinkageOptions(0.1, area))  # 20 % but fewer m² than allowed
+    assert "AREA_MISMATCH" not in set(loose_absolute.findings["code"])
+    loose_relative = link_tax_ledger(parcel, none, rows, LinkageOptions(0.25, 1.0))
+    assert "AREA_MISMATCH" not in set(loose_relative.findings["code"])
