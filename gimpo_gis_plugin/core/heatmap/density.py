@@ -22,7 +22,9 @@ differs from that one in a thin rim of cells; those few cells are added or remov
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,6 +170,16 @@ def _runs(first: np.ndarray, last: np.ndarray, cut_first: np.ndarray, cut_last: 
     return left, right
 
 
+def _own_rows(u: np.ndarray, v: np.ndarray, rows: np.ndarray, rho2: float, buffer: int):
+    """First and last column offset of each point's own disk in window rows ``rows`` (unclipped rows)."""
+    dv = rows[None, :] - v[:, None]
+    room = rho2 - dv * dv
+    half = np.sqrt(np.maximum(room, 0.0))
+    first = np.maximum(np.ceil(u[:, None] - half), -buffer).astype(np.int64)
+    last = np.minimum(np.floor(u[:, None] + half), buffer).astype(np.int64)
+    return first, last, room
+
+
 def _rim_corrections(
     place: Placement,
     members: np.ndarray,
@@ -179,45 +191,69 @@ def _rim_corrections(
     origin: tuple[int, int],
     width: int,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(local cell index, value) to add so each point's disk is its own and not the reference disk."""
+    """(local cell index, value) to add so each point's disk is its own and not the reference disk.
+
+    In the wide rows of the disk both intervals contain the centre, so they differ only by a shift of
+    each end (usually 0 or 1 cell): two runs per row. The few rows at the top and bottom, where either
+    interval may be empty, take the general set difference (four runs).
+    """
     ref_first, ref_last = reference_rows(rho, buffer)
     offsets = np.arange(-buffer, buffer + 1)
     rho2 = rho * rho
+    wide = ((np.abs(offsets) + 0.5) ** 2 <= rho2 - 1.0) & (ref_first != _EMPTY)
+    core_rows, edge_rows = np.flatnonzero(wide), np.flatnonzero(~wide)
     for start in range(0, len(members), _RIM_CHUNK_POINTS):
         idx = members[start : start + _RIM_CHUNK_POINTS]
-        u = place.u[idx, None]
-        v = place.v[idx, None]
-        room = rho2 - (offsets[None, :] - v) ** 2
-        half = np.sqrt(np.maximum(room, 0.0))
-        first = np.maximum(np.ceil(u - half).astype(np.int64), -buffer)
-        last = np.minimum(np.floor(u + half).astype(np.int64), buffer)
-        empty = (room < 0) | (first > last)
-        first[empty] = _EMPTY
-        last[empty] = _EMPTY - 1
-        rf = np.broadcast_to(ref_first, first.shape)
-        rl = np.broadcast_to(ref_last, first.shape)
-        pieces = []
-        # Cells in the point's own disk but not the reference one are added, the reverse removed.
-        differences = ((1.0, (first, last, rf, rl)), (-1.0, (rf, rl, first, last)))
-        for sign, (own_first, own_last, cut_first, cut_last) in differences:
-            for run_start, run_end in _runs(own_first, own_last, cut_first, cut_last):
-                lengths = run_end - run_start + 1
-                hit = lengths > 0
-                if hit.any():
-                    pieces.append((sign, np.nonzero(hit), run_start[hit], lengths[hit]))
-        for sign, (point_rows, window_rows), run_start, lengths in pieces:
-            count = int(lengths.sum())
-            ends = np.cumsum(lengths)
-            step = np.arange(count) - np.repeat(ends - lengths, lengths)
-            ox = np.repeat(run_start, lengths) + step
-            point = np.repeat(point_rows, lengths)
-            oy = np.repeat(offsets[window_rows], lengths)
-            du = ox - place.u[idx][point]
-            dv = oy - place.v[idx][point]
+        u, v = place.u[idx], place.v[idx]
+        runs = []
+        if len(core_rows):
+            first, last, _ = _own_rows(u, v, offsets[core_rows], rho2, buffer)
+            shift_left = first - ref_first[core_rows]
+            shift_right = last - ref_last[core_rows]
+            runs.append((core_rows, np.minimum(first, ref_first[core_rows]), np.abs(shift_left), shift_left < 0))
+            runs.append((core_rows, np.minimum(last, ref_last[core_rows]) + 1, np.abs(shift_right), shift_right > 0))
+        if len(edge_rows):
+            first, last, room = _own_rows(u, v, offsets[edge_rows], rho2, buffer)
+            empty = (room < 0) | (first > last)
+            first[empty] = _EMPTY
+            last[empty] = _EMPTY - 1
+            rf = np.broadcast_to(ref_first[edge_rows], first.shape)
+            rl = np.broadcast_to(ref_last[edge_rows], first.shape)
+            # Cells in the point's own disk but not the reference one are added, the reverse removed.
+            for adds, (own_first, own_last, cut_first, cut_last) in (
+                (True, (first, last, rf, rl)),
+                (False, (rf, rl, first, last)),
+            ):
+                for run_start, run_end in _runs(own_first, own_last, cut_first, cut_last):
+                    runs.append(
+                        (edge_rows, run_start, np.maximum(run_end - run_start + 1, 0), np.full(first.shape, adds))
+                    )
+        for window_rows, run_start, lengths, adds in runs:
+            point_rows, columns = np.nonzero(lengths)
+            if not len(point_rows):
+                continue
+            counts = lengths[point_rows, columns]
+            begins = run_start[point_rows, columns]
+            signs = np.where(adds[point_rows, columns], scale, -scale)
+            longer = np.flatnonzero(counts > 1)
+            if len(longer):
+                # Runs of several cells (top and bottom of the disk): one entry per extra cell.
+                extra = counts[longer] - 1
+                ends = np.cumsum(extra)
+                step = np.arange(1, int(ends[-1]) + 1) - np.repeat(ends - extra, extra)
+                point_rows = np.concatenate([point_rows, np.repeat(point_rows[longer], extra)])
+                columns = np.concatenate([columns, np.repeat(columns[longer], extra)])
+                begins = np.concatenate([begins, np.repeat(begins[longer], extra) + step])
+                signs = np.concatenate([signs, np.repeat(signs[longer], extra)])
+            ox = begins
+            oy = offsets[window_rows[columns]]
+            point = idx[point_rows]
+            du = ox - place.u[point]
+            dv = oy - place.v[point]
             ratio = (rho2 - (du * du + dv * dv)) / rho2
-            values = sign * scale * weight[idx][point] * (ratio**power if power else np.ones_like(ratio))
-            rows = place.crow[idx][point] - origin[0] + buffer + oy
-            cols = place.ccol[idx][point] - origin[1] + buffer + ox
+            values = signs * weight[point] * (ratio**power if power else 1.0)
+            rows = place.crow[point] - origin[0] + buffer + oy
+            cols = place.ccol[point] - origin[1] + buffer + ox
             yield rows * width + cols, values
 
 
@@ -260,28 +296,43 @@ def accumulate_polynomial(
         shape = (scipy.fft.next_fast_len(padded[0], real=True), scipy.fft.next_fast_len(padded[1], real=True))
         if shape not in spectra:
             spectra[shape] = [scipy.fft.rfft2(term[3].astype(np.float32), s=shape, workers=-1) for term in terms]
-        total = None
-        u, v, w = place.u[members], place.v[members], weight[members] * scale
-        q = u * u + v * v
-        for (a, b, e, _), spectrum in zip(terms, spectra[shape], strict=True):
-            moment = w * (u**a if a else 1.0) * (v**b if b else 1.0) * (q**e if e else 1.0)
-            grid_moment = np.bincount(local, moment, minlength=height * width).reshape(height, width)
-            product = scipy.fft.rfft2(grid_moment.astype(np.float32), s=shape, workers=-1) * spectrum
-            total = product if total is None else total.__iadd__(product)
-        block = scipy.fft.irfft2(total, s=shape, workers=-1)[: padded[0], : padded[1]].astype(np.float64)
-        block = np.ascontiguousarray(block)
-        flat_block = block.reshape(-1)
-        cells, values = [], []
-        pending = 0
-        for cell, value in _rim_corrections(place, members, weight, rho, buffer, power, scale, (row0, col0), padded[1]):
-            cells.append(cell)
-            values.append(value)
-            pending += len(cell)
-            if pending > _FLUSH_ENTRIES:
-                flat_block += np.bincount(np.concatenate(cells), np.concatenate(values), minlength=flat_block.size)
-                cells, values, pending = [], [], 0
-        if cells:
-            flat_block += np.bincount(np.concatenate(cells), np.concatenate(values), minlength=flat_block.size)
+        size = padded[0] * padded[1]
+
+        def smooth(members=members, local=local, height=height, width=width, shape=shape, padded=padded):
+            total = None
+            u, v, w = place.u[members], place.v[members], weight[members] * scale
+            q = u * u + v * v
+            for (a, b, e, _), spectrum in zip(terms, spectra[shape], strict=True):
+                moment = w * (u**a if a else 1.0) * (v**b if b else 1.0) * (q**e if e else 1.0)
+                grid_moment = np.bincount(local, moment, minlength=height * width).reshape(height, width)
+                product = scipy.fft.rfft2(grid_moment.astype(np.float32), s=shape, workers=1) * spectrum
+                total = product if total is None else total.__iadd__(product)
+            block = scipy.fft.irfft2(total, s=shape, workers=1)[: padded[0], : padded[1]]
+            return np.ascontiguousarray(block, dtype=np.float64)
+
+        def rim(part, origin=(row0, col0), padded=padded, size=size):
+            flat = np.zeros(size)
+            cells, values, pending = [], [], 0
+            for cell, value in _rim_corrections(place, part, weight, rho, buffer, power, scale, origin, padded[1]):
+                cells.append(cell)
+                values.append(value)
+                pending += len(cell)
+                if pending > _FLUSH_ENTRIES:
+                    flat += np.bincount(np.concatenate(cells), np.concatenate(values), minlength=size)
+                    cells, values, pending = [], [], 0
+            if cells:
+                flat += np.bincount(np.concatenate(cells), np.concatenate(values), minlength=size)
+            return flat
+
+        # numpy and pocketfft release the GIL: the smooth part and halves of the rim run side by side.
+        workers = max(1, min(os.cpu_count() or 1, 4))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            smooth_job = pool.submit(smooth)
+            rim_jobs = [pool.submit(rim, part) for part in np.array_split(members, workers) if len(part)]
+            block = smooth_job.result()
+            flat_block = block.reshape(-1)
+            for job in rim_jobs:
+                flat_block += job.result()
         _add_block(out, block, row0 - buffer, col0 - buffer)
         progress.set((step + 1) / len(occupied))
 
