@@ -119,17 +119,25 @@ def jimok_from_jibun(jibun: pd.Series) -> pd.Series:
 
 
 def share_fraction(values: pd.Series) -> np.ndarray:
-    """지분 as a fraction: ``1``, ``1/2``, ``0.5``, ``50%``; empty means sole ownership."""
-    text = values.fillna("").astype(str).str.strip()
-    result = np.ones(len(text))
-    frac = text.str.extract(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
-    has_frac = frac[0].notna().to_numpy()
-    result[has_frac] = frac[0][has_frac].astype(float).to_numpy() / frac[1][has_frac].astype(float).to_numpy()
-    percent = text.str.endswith("%").to_numpy()
-    result[percent] = pd.to_numeric(text[percent].str.rstrip("%"), errors="coerce").to_numpy() / 100
-    plain = ~has_frac & ~percent & (text != "").to_numpy()
-    result[plain] = pd.to_numeric(text[plain], errors="coerce").to_numpy()
-    return np.where(np.isfinite(result) & (result > 0), result, 1.0)
+    """지분 as a fraction: ``1``, ``1/2``, ``0.5``, ``50%``; empty or unreadable means sole ownership."""
+    text = values.fillna("").astype(str)
+    fractions = {value: _share_value(value) for value in text.unique()}  # a ledger has few distinct shares
+    return text.map(fractions).to_numpy(dtype=float)
+
+
+def _share_value(text: str) -> float:
+    text = text.strip()
+    try:
+        if "/" in text:
+            numerator, denominator = text.split("/", 1)
+            value = float(numerator) / float(denominator)
+        elif text.endswith("%"):
+            value = float(text[:-1]) / 100
+        else:
+            value = float(text) if text else 1.0
+    except (ValueError, ZeroDivisionError):
+        return 1.0
+    return value if np.isfinite(value) and value > 0 else 1.0
 
 
 def _legal_dong_names() -> dict[str, str]:
@@ -272,13 +280,22 @@ def _assign_buildings(rows: pd.DataFrame, buildings: gpd.GeoDataFrame, parcel_pn
     return rows
 
 
-def _flag_duplicates(matched: pd.DataFrame) -> pd.Series:
+def _flag_duplicates(matched: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Rows beyond a whole object: within one (year, object), shares in file order summing past 1."""
-    key = np.where(matched["kind"] == BUILDING, "B" + matched["matched_bld_id"], "L" + matched["pnu"])
-    ordered = matched.assign(_key=key, _year=matched["year"].astype(str)).sort_values("source_row", kind="stable")
-    cumulative = ordered.groupby(["_year", "_key"])["_share"].cumsum()
-    duplicate = cumulative > 1.0 + 1e-6
-    first = ordered.groupby(["_year", "_key"])["row_id"].transform("first")
+    lean = pd.DataFrame(
+        {
+            "year": matched["year"].astype(str),
+            "object": np.where(matched["kind"] == BUILDING, matched["matched_bld_id"], matched["pnu"]),
+            "kind": matched["kind"],
+            "share": matched["_share"],
+            "row_id": matched["row_id"],
+            "source_row": matched["source_row"],
+        },
+        index=matched.index,
+    ).sort_values("source_row", kind="stable")
+    groups = lean.groupby(["year", "kind", "object"], sort=False)
+    duplicate = groups["share"].cumsum() > 1.0 + 1e-6
+    first = groups["row_id"].transform("first")
     return duplicate.reindex(matched.index), first.reindex(matched.index)
 
 
@@ -411,7 +428,8 @@ def _findings(
     live_land = land[~land["is_duplicate"]]
     live_bld = bld_rows[~bld_rows["is_duplicate"]]
     parcel_area = parcels.groupby("PNU")["gis_area_m2"].sum()
-    parcel_info = parcels.drop_duplicates("PNU").set_index("PNU")
+    parcel_info = pd.DataFrame(parcels[["PNU", "legal_dong_code", "jimok"]]).drop_duplicates("PNU").set_index("PNU")
+    building_info = pd.DataFrame(buildings[["bld_id", "use_class", "use_name", "total_floor_area"]]).set_index("bld_id")
 
     # --- untaxed parcels ----------------------------------------------------------------------------
     taxed_pnus = set(land["pnu"])
@@ -463,7 +481,7 @@ def _findings(
     untaxed_b = buildings[~buildings["bld_id"].isin(set(bld_rows["matched_bld_id"]))]
     if len(untaxed_b):
         per_building = live_bld.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
-        known = buildings.set_index("bld_id").reindex(per_building.index)
+        known = building_info.reindex(per_building.index)
         rate = per_building["tax"] / per_building["taxed_area"]
         by_class = rate.groupby(known["use_class"]).median()
         estimate = untaxed_b["use_class"].map(by_class).fillna(rate.median()).fillna(0)
@@ -515,7 +533,7 @@ def _findings(
             )
 
     area_check(live_land, "pnu", parcel_area, "land area", bld=False)
-    area_check(live_bld, "matched_bld_id", buildings.set_index("bld_id")["total_floor_area"], "floor area", bld=True)
+    area_check(live_bld, "matched_bld_id", building_info["total_floor_area"], "floor area", bld=True)
 
     # --- use mismatches -----------------------------------------------------------------------------
     built_pnus = set(buildings["pnu"])
@@ -536,7 +554,7 @@ def _findings(
         ),
     )
     classes = set(building_use_classes().values())
-    bclass = live_bld["matched_bld_id"].map(buildings.set_index("bld_id")["use_class"])
+    bclass = live_bld["matched_bld_id"].map(building_info["use_class"])
     wrong_use = live_bld[live_bld["taxed_use"].isin(classes) & bclass.isin(classes) & (live_bld["taxed_use"] != bclass)]
     add(
         "USE_MISMATCH",
@@ -548,7 +566,7 @@ def _findings(
                 "detail": "taxed as "
                 + wrong_use["taxed_use"]
                 + ", building use is "
-                + wrong_use["matched_bld_id"].map(buildings.set_index("bld_id")["use_name"]).astype(str)
+                + wrong_use["matched_bld_id"].map(building_info["use_name"]).astype(str)
                 + " ("
                 + bclass[wrong_use.index]
                 + ")",
@@ -603,10 +621,8 @@ def _findings_layer(findings: pd.DataFrame, parcels: gpd.GeoDataFrame, buildings
     frame["action"] = frame["code"].map(lambda c: CATALOGUE[c].action)
     frame["legal_dong_code"] = frame["pnu"].str[:10].where(frame["pnu"].str.fullmatch(r"\d{19}"), "")
     frame["legal_dong_name"] = frame["legal_dong_code"].map(_legal_dong_names()).fillna("")
-    parcel_points = parcels.drop_duplicates("PNU").set_index("PNU").geometry.representative_point()
-    building_points = buildings.set_index("bld_id").geometry.representative_point()
-    at_building = frame["bld_id"].map(building_points)
-    at_parcel = frame["pnu"].map(parcel_points)
+    at_building = frame["bld_id"].map(_points_of(buildings, "bld_id", frame["bld_id"]))
+    at_parcel = frame["pnu"].map(_points_of(parcels, "PNU", frame["pnu"]))
     geometry = at_building.where(at_building.notna(), at_parcel)
     frame = frame.sort_values(["severity", "tax_at_stake", "code", "pnu"], ascending=[False, False, True, True])
     frame.insert(0, "finding_id", np.arange(1, len(frame) + 1, dtype=np.int64))
@@ -614,6 +630,12 @@ def _findings_layer(findings: pd.DataFrame, parcels: gpd.GeoDataFrame, buildings
     return gpd.GeoDataFrame(
         frame.reset_index(drop=True), geometry=gpd.GeoSeries(geometry.to_numpy(), crs=parcels.crs), crs=parcels.crs
     )
+
+
+def _points_of(layer: gpd.GeoDataFrame, key: str, wanted: pd.Series) -> pd.Series:
+    """A point inside each object of ``layer`` whose ``key`` is wanted (only those: it is not cheap)."""
+    hits = layer.loc[layer[key].isin(wanted), [key, layer.geometry.name]].drop_duplicates(key)
+    return pd.Series(hits.geometry.representative_point().to_numpy(), index=hits[key].to_numpy())
 
 
 def _object_layers(
