@@ -199,3 +199,16 @@ def test_degrees_are_reprojected_with_a_warning():
     heat = kernel_density(lonlat, HeatmapOptions(10.0, 300.0), Progress(on_warning=messages.append))
     assert heat.crs == "EPSG:5186" and 150_000 < heat.grid.xmin < 200_000
     assert messages and "reprojected to EPSG:5186" in messages[0]
+
+
+def test_tiled_fast_method_equals_the_direct_sum(monkeypatch):
+    # Rasters wider than one FFT tile are done tile by tile, overlapping by the window: same values.
+    from gimpo_gis_plugin.core.heatmap import density
+
+    monkeypatch.setattr(density, "_ONE_TILE_MAX", 50)
+    monkeypatch.setattr(density, "_TILE", 37)
+    points = _points(800)
+    direct = kernel_density(points, HeatmapOptions(20.0, 130.0, Kernel.QUARTIC, method="direct")).bands[0]
+    tiled = kernel_density(points, HeatmapOptions(20.0, 130.0, Kernel.QUARTIC, method="fast")).bands[0]
+    assert max(direct.shape) > 50
+    assert np.abs(direct - tiled).max() <= 1e-5 * direct.max()
