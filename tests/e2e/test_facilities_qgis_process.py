@@ -66,3 +66,26 @@ def test_excavation_impact_refuses_a_store_without_facility_tables(qgis_algorith
     )
     assert run.returncode != 0
     assert "none of the facility tables" in run.stdout + run.stderr
+
+
+def test_clearance_check_finds_the_planted_conflicts(qgis_algorithm, city_gpkg, sample_city, tmp_path):
+    run = qgis_algorithm("gimpo:clearancecheck", FACILITIES=city_gpkg, OUTPUT=tmp_path / "clearance.gpkg")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    truth = sample_city.layers["utilities_ground_truth"]
+    points = gpd.read_file(tmp_path / "clearance.gpkg", layer="conflict_points")
+    lines = gpd.read_file(tmp_path / "clearance.gpkg", layer="conflict_lines")
+    assert len(points) == (truth["kind"] == "crossing").sum()
+    assert len(lines) == (truth["kind"] == "parallel").sum()
+    issues = gpd.read_file(tmp_path / "clearance.gpkg", layer="data_issues")
+    for row in truth[truth["kind"] == "data"].itertuples():
+        assert row.code in set(issues.loc[issues["record_id"] == row.record_a, "code"])
+
+
+def test_clearance_check_refuses_a_broken_clearance_table(qgis_algorithm, city_gpkg, tmp_path):
+    table = tmp_path / "clearance.csv"
+    table.write_text("type_a,type_b,horizontal_m,vertical_m\ngas,water,0.3,abc\n", encoding="utf-8")
+    run = qgis_algorithm(
+        "gimpo:clearancecheck", FACILITIES=city_gpkg, CLEARANCE_TABLE=table, OUTPUT=tmp_path / "c.gpkg"
+    )
+    assert run.returncode != 0
+    assert "row 2, column vertical_m" in run.stdout + run.stderr
