@@ -154,7 +154,12 @@ def _safety_zones(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> gpd
     """어린이보호구역 around school parcels (지목 학) and 주거밀집지역: residential lots closed over
     their local streets (a 5 m buffer bridges an 8 m street, not a 20 m main road), one zone per area."""
     schools = parcels[parcels["jimok"] == "학"]
-    school_zones = shapely.buffer(schools.geometry.to_numpy(), SCHOOL_ZONE_M, quad_segs=8)
+    # Neighbouring school parcels (one campus, or schools side by side) share one 보호구역.
+    merged_zones = shapely.union_all(shapely.buffer(schools.geometry.to_numpy(), SCHOOL_ZONE_M, quad_segs=8))
+    school_zones = shapely.get_parts(merged_zones) if len(schools) else np.array([], dtype=object)
+    school_pnus = [
+        ",".join(schools["PNU"][shapely.intersects(zone, schools.geometry.to_numpy())]) for zone in school_zones
+    ]
     homes = buildings[buildings["use_code"].isin(["01000", "02000"])]["pnu"].unique()
     residential = parcels[parcels["PNU"].isin(homes) & (parcels["jimok"] == "대")]
     residential_zones, area_ids = [], []
@@ -165,7 +170,7 @@ def _safety_zones(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> gpd
         residential_zones.append(merged)
         area_ids.append(area_id)
     kinds = ["어린이보호구역"] * len(school_zones) + ["주거밀집지역"] * len(residential_zones)
-    names = [f"{pnu} 학교 주변" for pnu in schools["PNU"]] + [f"주거지 {a}" for a in area_ids]
+    names = [f"학교 주변 ({pnus})" for pnus in school_pnus] + [f"주거지 {a}" for a in area_ids]
     n = len(kinds)
     return gpd.GeoDataFrame(
         {
