@@ -1,0 +1,153 @@
+"""The parcel statement as a self-contained HTML page (필지 조서), with a small SVG map of the parcel.
+
+The map is drawn from the geometries themselves (no map server, no QGIS), so the export works in any
+browser and from a batch. The GUI prints the same HTML to PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from pathlib import Path
+
+import shapely
+
+from ..geopackage import atomic_path
+from .index import InspectorIndex
+from .statement import LedgerLine, ParcelStatement
+
+CSS = """
+body { font-family: 'NanumGothic', 'Malgun Gothic', sans-serif; font-size: 10pt; margin: 1.5em; }
+h1 { font-size: 15pt; margin-bottom: 0.2em; } h2 { font-size: 12pt; margin-top: 1.2em; }
+table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #999; padding: 2px 4px; }
+th { background: #eee; text-align: left; } td.n { text-align: right; }
+.high { color: #b30000; font-weight: bold; } .muted { color: #666; }
+"""
+
+
+def _won(value: int) -> str:
+    return f"{value:,}원"
+
+
+def _svg_path(geometry, to_px) -> str:
+    parts = []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        for ring in [polygon.exterior, *polygon.interiors]:
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (to_px(*c) for c in ring.coords))
+            parts.append(f"M {points} Z")
+    return " ".join(parts)
+
+
+def statement_svg_map(index: InspectorIndex, pnu: str, size: int = 320) -> str:
+    """An SVG map of the parcel (red), its buildings (grey) and its neighbours (outlines)."""
+    geometry = index.parcel_geometry(pnu)
+    if geometry is None:
+        return ""
+    minx, miny, maxx, maxy = shapely.buffer(shapely.envelope(geometry), 20).bounds
+    scale = size / max(maxx - minx, maxy - miny)
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return (x - minx) * scale, size - (y - miny) * scale
+
+    shapes = []
+    for other in index.neighbours(pnu, 20).geometry:
+        shapes.append(f'<path d="{_svg_path(other, to_px)}" fill="#f7f7f7" stroke="#999" stroke-width="0.7"/>')
+    shapes.append(f'<path d="{_svg_path(geometry, to_px)}" fill="#fde0dd" stroke="#d7301f" stroke-width="2"/>')
+    for building in index.buildings_of(pnu).geometry:
+        shapes.append(f'<path d="{_svg_path(building, to_px)}" fill="#636363" stroke="#252525" stroke-width="0.7"/>')
+    scale_m = 10 if maxx - minx < 150 else 50
+    bar = scale_m * scale
+    shapes.append(
+        f'<line x1="8" y1="{size - 10}" x2="{8 + bar:.1f}" y2="{size - 10}" stroke="#000" stroke-width="2"/>'
+        f'<text x="{12 + bar:.1f}" y="{size - 6}" font-size="10">{scale_m} m</text>'
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
+        f'<rect width="{size}" height="{size}" fill="#ffffff"/>{"".join(shapes)}</svg>'
+    )
+
+
+def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine]) -> str:
+    if not lines:
+        return '<p class="muted">과세대장 없음 (no ledger rows)</p>'
+    head = (
+        "<tr><th>과세번호</th><th>연도</th><th>대상</th><th>지분</th><th>과세면적 ㎡</th><th>과세용도</th>"
+        "<th>시가표준액</th><th>재산세액</th><th>납세자</th><th>주민번호</th><th>비고</th></tr>"
+    )
+    body = "".join(
+        f"<tr><td>{escape(r.row_id)}</td><td>{escape(r.year)}</td><td>{escape(r.object_kind)}</td>"
+        f"<td>{escape(r.share)}</td><td class='n'>{r.taxed_area:,.1f}</td><td>{escape(r.taxed_use)}</td>"
+        f"<td class='n'>{_won(r.assessed_value)}</td><td class='n'>{_won(r.tax)}</td>"
+        f"<td>{escape(r.taxpayer)}</td><td>{escape(r.resident_no)}</td><td>{escape(r.note)}</td></tr>"
+        for r in lines
+    )
+    return f"<table>{head}{body}</table>"
+
+
+def statement_html(statement: ParcelStatement, map_svg: str = "", map_png: bytes | None = None) -> str:
+    """The statement as one HTML page; the map is inline SVG, or a PNG (for Qt's HTML subset) when given."""
+    s = statement
+    rows = [
+        (
+            "PNU",
+            s.pnu_formatted + (f" <span class='muted'>{escape(s.register_note)}</span>" if s.register_note else ""),
+        ),
+        ("법정동 (legal dong)", escape(f"{s.legal_dong_name} ({s.legal_dong_code})")),
+        ("지번 (lot)", escape(s.lot)),
+        ("지목 (land category)", escape(s.jimok)),
+        ("GIS 면적 (area)", f"{s.gis_area_m2:,.1f} ㎡"),
+        ("재산세 합계 (tax)", _won(s.tax_total)),
+        ("누락·오류 추정세액 (tax at stake)", _won(s.tax_at_stake)),
+    ]
+    info = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    if map_png is not None:
+        picture = f'<img src="data:image/png;base64,{base64.b64encode(map_png).decode()}" width="320"/>'
+    else:
+        picture = map_svg
+    buildings = (
+        "".join(
+            f"<h3>건축물 {escape(b.bld_id)}: {escape(b.use_name)}</h3>"
+            f"<p>건축면적 {b.building_area:,.1f} ㎡ · 연면적 {b.total_floor_area:,.1f} ㎡ · "
+            f"지상 {b.floors_above}층 / 지하 {b.floors_below}층 · 사용승인 {escape(b.approval_date)}</p>"
+            + _ledger_table(b.ledger)
+            for b in s.buildings
+        )
+        or '<p class="muted">건축물 없음 (no buildings)</p>'
+    )
+    if s.findings:
+        findings = (
+            "<table><tr><th>중요도</th><th>유형</th><th>설명</th><th>조치</th><th>추정세액</th></tr>"
+            + "".join(
+                f"<tr><td class='{'high' if f.severity >= 3 else ''}'>{escape(f.severity_label)}</td>"
+                f"<td>{escape(f.label_ko)}<br/><span class='muted'>{escape(f.code)}</span></td>"
+                f"<td>{escape(f.detail)}</td><td>{escape(f.action)}</td><td class='n'>{_won(f.tax_at_stake)}</td></tr>"
+                for f in s.findings
+            )
+            + "</table>"
+        )
+    else:
+        findings = '<p class="muted">발견사항 없음 (no findings)</p>'
+    unplaced = (
+        "<h2>연계되지 않은 과세자료 (unplaced ledger rows)</h2>" + _ledger_table(s.unplaced_ledger)
+        if s.unplaced_ledger
+        else ""
+    )
+    privacy = "개인정보 표시 (감사기록됨)" if s.personal_data_shown else "개인정보 마스킹됨 (personal data masked)"
+    return (
+        f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"/>'
+        f"<title>필지 조서 {escape(s.pnu)}</title><style>{CSS}</style></head><body>"
+        f"<h1>필지 조서 (parcel statement) {escape(s.legal_dong_name)} {escape(s.lot)}</h1>"
+        f'<p class="muted">{privacy}</p>'
+        f"<table><tr><td style='width:340px;border:none'>{picture}</td>"
+        f"<td style='border:none;vertical-align:top'><table>{info}</table></td></tr></table>"
+        f"<h2>토지 과세대장 (land ledger)</h2>{_ledger_table(s.land_ledger)}"
+        f"<h2>건축물 (buildings)</h2>{buildings}"
+        f"<h2>발견사항 (findings)</h2>{findings}{unplaced}</body></html>"
+    )
+
+
+def write_statement_html(path: str | Path, html: str) -> Path:
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(html, encoding="utf-8")
+    return path
