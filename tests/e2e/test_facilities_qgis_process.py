@@ -89,3 +89,22 @@ def test_clearance_check_refuses_a_broken_clearance_table(qgis_algorithm, city_g
     )
     assert run.returncode != 0
     assert "row 2, column vertical_m" in run.stdout + run.stderr
+
+
+def test_facility_aging_writes_segments_and_the_area_indicator(qgis_algorithm, city_gpkg, tmp_path):
+    run = qgis_algorithm("gimpo:facilityaging", FACILITIES=city_gpkg, REFERENCE_YEAR=2026, OUTPUT=tmp_path / "a.gpkg")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    segments = gpd.read_file(tmp_path / "a.gpkg", layer="segments")
+    areas = gpd.read_file(tmp_path / "a.gpkg", layer="areas")
+    assert set(segments["priority_class"]) <= {0, 1, 2, 3, 4} and (segments["priority_class"] == 1).any()
+    assert len(areas) == 14 and areas["share_over_life"].between(0, 1).all()
+
+
+def test_facility_aging_refuses_a_bad_service_life_table(qgis_algorithm, city_gpkg, tmp_path):
+    table = tmp_path / "life.csv"
+    table.write_text("facility_type,material,service_life_years,criticality\npipes,*,30,1\n", encoding="utf-8")
+    run = qgis_algorithm(
+        "gimpo:facilityaging", FACILITIES=city_gpkg, SERVICE_LIFE_TABLE=table, OUTPUT=tmp_path / "a.gpkg"
+    )
+    assert run.returncode != 0
+    assert "unknown facility type 'pipes'" in run.stdout + run.stderr
