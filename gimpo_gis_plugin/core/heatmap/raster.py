@@ -71,7 +71,7 @@ def _write(path: str, bands: list[np.ndarray], grid: Grid, crs: str | None, desc
         _write_rasterio(path, arrays, grid, crs, descriptions)
         return
     gdal.UseExceptions()
-    options = ["COMPRESS=DEFLATE", "PREDICTOR=3", "TILED=YES", "BIGTIFF=IF_SAFER"]
+    options = ["COMPRESS=DEFLATE", "ZLEVEL=1", "PREDICTOR=3", "TILED=YES", "BIGTIFF=IF_SAFER"]
     dataset = gdal.GetDriverByName("GTiff").Create(path, grid.cols, grid.rows, len(arrays), gdal.GDT_Float32, options)
     dataset.SetGeoTransform(grid.transform)
     if crs:
