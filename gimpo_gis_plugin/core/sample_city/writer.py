@@ -84,6 +84,12 @@ def write_city(city, folder: Path, write_xlsx: bool = True, progress: Progress =
         layers,
         {name: qml for name, qml in all_styles.items() if name in layers},
     )
+    # Extensions may write non-vector files beside the GeoPackage (e.g. planning's DEM GeoTIFF).
+    from . import extension_modules
+
+    for _name, module in extension_modules():
+        if hasattr(module, "write_files"):
+            paths.update(module.write_files(city, folder))
     progress.set(0.9)
     export = to_export(city.ledger.rows)
     with atomic_path(paths["ledger_csv"]) as tmp:

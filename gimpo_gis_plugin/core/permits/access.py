@@ -1,0 +1,100 @@
+"""Road access (접도, 건축법 §44): how long the site's boundary touches roads of each width.
+
+Roads come as centrelines with a width (buffered by half the width, flat ends) or as road polygons.
+A piece of the site boundary touches a road when it lies within TOUCH_TOLERANCE_M of the road area
+along its whole length: the tolerance absorbs digitising gaps between cadastre and road layers, and
+requiring the whole piece to be close keeps the side edges that merely start at the road (running away
+from it) out of the touching length, so a 1.9 m frontage measures 1.9 m, not 1.9 m plus two tolerances.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from ..errors import MissingColumnsError
+from .findings import FAIL, PASS, REVIEW, Finding
+from .rules import AccessRule
+
+TOUCH_TOLERANCE_M = 0.5
+_CLOSE_M = 0.4  # every sampled point of a touching piece is at most this far from the road area
+WIDTH_COLUMNS = ("width_m", "road_width", "width", "RW")
+
+
+class RoadIndex:
+    """Road areas with their widths in an STRtree, built once per batch."""
+
+    def __init__(self, roads: gpd.GeoDataFrame) -> None:
+        column = next((c for c in WIDTH_COLUMNS if c in roads.columns), None)
+        if column is None:
+            raise MissingColumnsError(
+                "The roads layer has no width column.",
+                f"Give the road width in metres in one of {', '.join(WIDTH_COLUMNS)}.",
+            )
+        widths = np.asarray(roads[column], dtype=float)
+        geoms = roads.geometry.to_numpy()
+        known = np.isfinite(widths) & (widths > 0) & ~shapely.is_missing(geoms)
+        self.unknown_width = int((~known).sum())
+        geoms, widths = geoms[known], widths[known]
+        lines = np.isin(shapely.get_type_id(geoms), [1, 5])  # LineString, MultiLineString
+        areas = geoms.copy()
+        areas[lines] = shapely.buffer(geoms[lines], widths[lines] / 2, cap_style="flat")
+        self.areas = areas
+        self.widths = widths
+        self.zones = shapely.buffer(areas, TOUCH_TOLERANCE_M)
+        self.tree = shapely.STRtree(self.zones)
+
+    def touching(self, site: shapely.Geometry) -> list[tuple[float, float]]:
+        """(road width, touching length) per road the site touches."""
+        boundary = site.boundary
+        candidates = self.tree.query(boundary, predicate="intersects")
+        found = []
+        for road in candidates:
+            pieces = shapely.get_parts(shapely.intersection(boundary, self.zones[road]))
+            pieces = pieces[np.isin(shapely.get_type_id(pieces), [1, 2])]
+            if not len(pieces):
+                continue
+            # Judge each straight segment on its own: a piece can run along the road and then turn away.
+            coords, owner = shapely.get_coordinates(pieces, return_index=True)
+            same = owner[1:] == owner[:-1]
+            segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+            samples = shapely.line_interpolate_point(segments[:, None], np.linspace(0, 1, 5)[None, :], normalized=True)
+            close = np.all(shapely.distance(samples, self.areas[road]) <= _CLOSE_M, axis=1)
+            length = float(shapely.length(segments[close]).sum())
+            if length > 0:
+                found.append((float(self.widths[road]), length))
+        return found
+
+
+def access_rule(
+    rules: list[AccessRule], permit_kind: str, use: str, floor_area: float, site_area: float
+) -> AccessRule | None:
+    kind = "건축허가(공장)" if permit_kind == "건축허가" and "공장" in (use or "") else permit_kind
+    for rule in rules:
+        value = floor_area if rule.condition == "floor_area" else site_area
+        if rule.permit_kind == kind and rule.min_value <= value < rule.max_value:
+            return rule
+    return None
+
+
+def access_finding(app_id: str, site: shapely.Geometry, index: RoadIndex | None, rule: AccessRule | None) -> Finding:
+    if index is None:
+        return Finding(app_id, "access", "접도", REVIEW, detail="No roads layer was given: road access not checked.")
+    if rule is None:
+        return Finding(app_id, "access", "접도", REVIEW, detail="No access rule for this permit kind and size.")
+    touching = index.touching(site)
+    qualifying = sum(length for width, length in touching if width >= rule.min_road_width_m - 1e-9)
+    widest = max((width for width, _ in touching), default=0.0)
+    total = sum(length for _, length in touching)
+    detail = (
+        f"Touches roads ≥ {rule.min_road_width_m:g} m wide along {qualifying:.2f} m (required {rule.min_touch_m:g} m); "
+        f"all roads {total:.2f} m, widest {widest:g} m."
+    )
+    unconfirmed = rule.status == "to-be-confirmed"  # an unconfirmed rule never decides a fail alone
+    status = PASS if qualifying + 1e-6 >= rule.min_touch_m else (REVIEW if unconfirmed else FAIL)
+    if rule.status == "to-be-confirmed":
+        detail += " (This access rule is to be confirmed.)"
+    return Finding(
+        app_id, "access", "접도", status, round(qualifying, 2), rule.min_touch_m, "m", rule.legal_basis, detail
+    )

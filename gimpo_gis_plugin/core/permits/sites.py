@@ -1,0 +1,155 @@
+"""Applications in, sites out: each application's site polygon (its own geometry, else its parcel by
+PNU) and the input problems that make a check impossible, each a finding naming the field."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import MissingColumnsError
+from .findings import INSUFFICIENT, Finding
+from .geometry import polygonal
+
+REQUIRED = ["application_id", "permit_kind", "building_area", "floor_area_above", "floors", "height"]
+NUMBERS = ["building_area", "floor_area_above", "floors", "height"]
+PERMIT_KINDS = ("건축허가", "개발행위허가")
+
+
+def check_columns(applications: pd.DataFrame) -> None:
+    missing = [c for c in REQUIRED if c not in applications.columns]
+    has_geometry = isinstance(applications, gpd.GeoDataFrame) and applications.geometry.notna().any()
+    if "pnu" not in applications.columns and not has_geometry:
+        missing.append("pnu (or a site geometry)")
+    if missing:
+        raise MissingColumnsError(
+            f"The applications table lacks the column(s) {', '.join(missing)}.",
+            f"Give one row per application with {', '.join(REQUIRED)} and pnu (or a polygon per row).",
+        )
+
+
+def resolve_sites(
+    applications: pd.DataFrame, parcels: gpd.GeoDataFrame
+) -> tuple[list[shapely.Geometry | None], list[Finding]]:
+    """The site of each application (None when it cannot be found) and the findings about it."""
+    pnu_column = "PNU" if "PNU" in parcels.columns else "pnu"
+    by_pnu = dict(zip(parcels[pnu_column].astype(str), parcels.geometry.to_numpy(), strict=True))
+    own = (
+        applications.geometry.to_numpy()
+        if isinstance(applications, gpd.GeoDataFrame)
+        else np.full(len(applications), None, dtype=object)
+    )
+    pnus = applications["pnu"].fillna("").astype(str).str.strip() if "pnu" in applications else None
+    sites: list[shapely.Geometry | None] = []
+    findings: list[Finding] = []
+    for i, app_id in enumerate(applications["application_id"].astype(str)):
+        geometry, source = own[i], "the application's geometry"
+        if geometry is None or (hasattr(geometry, "is_empty") and geometry.is_empty):
+            pnu = pnus.iloc[i] if pnus is not None else ""
+            if not pnu:
+                findings.append(Finding(app_id, "site", "PNU", INSUFFICIENT, detail="No PNU and no site geometry."))
+                sites.append(None)
+                continue
+            geometry, source = by_pnu.get(pnu), f"parcel {pnu}"
+            if geometry is None:
+                findings.append(
+                    Finding(
+                        app_id,
+                        "site",
+                        "PNU",
+                        INSUFFICIENT,
+                        detail=f"PNU {pnu} is not in the parcel layer (연속지적도); check the number or the layer.",
+                    )
+                )
+                sites.append(None)
+                continue
+        if not shapely.is_valid(geometry):
+            reason = shapely.is_valid_reason(geometry)
+            geometry = polygonal(shapely.make_valid(geometry))
+            findings.append(
+                Finding(
+                    app_id,
+                    "site",
+                    "geometry",
+                    INSUFFICIENT,
+                    detail=f"The site polygon of {source} is invalid ({reason}); the checks below ran on the "
+                    "repaired shape. Correct the cadastre polygon before deciding.",
+                )
+            )
+        else:
+            geometry = polygonal(geometry)
+        if geometry is None or geometry.area <= 0:
+            findings.append(
+                Finding(app_id, "site", "area", INSUFFICIENT, 0.0, unit="m²", detail=f"{source} has no area.")
+            )
+            geometry = None
+        sites.append(geometry)
+    return sites, findings
+
+
+def _value(row: dict, name: str) -> float | None:
+    value = row.get(name)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Numeric figures of each application, and findings for missing, zero, negative or inconsistent
+    ones (these make the verdict "insufficient data": the application must be corrected first)."""
+    findings: list[Finding] = []
+    rows = []
+    for row in applications[[c for c in applications.columns if c != "geometry"]].to_dict("records"):
+        app_id = str(row["application_id"])
+        kind = str(row.get("permit_kind") or "").strip()
+        figures = {name: _value(row, name) for name in NUMBERS}
+        if kind not in PERMIT_KINDS:
+            findings.append(
+                Finding(
+                    app_id,
+                    "input",
+                    "permit_kind",
+                    INSUFFICIENT,
+                    detail=f"permit_kind is '{kind}'; expected {' or '.join(PERMIT_KINDS)}.",
+                )
+            )
+        for name, value in figures.items():
+            # 개발행위허가 may concern land only (토지형질변경): no building, zero areas allowed.
+            zero_ok = kind == "개발행위허가"
+            if value is None:
+                findings.append(
+                    Finding(app_id, "input", name, INSUFFICIENT, detail=f"{name} is missing or not a number.")
+                )
+            elif value < 0 or (value == 0 and not zero_ok):
+                findings.append(
+                    Finding(
+                        app_id,
+                        "input",
+                        name,
+                        INSUFFICIENT,
+                        value,
+                        detail=f"{name} is {value:g}; it must be more than zero.",
+                    )
+                )
+        building, floor_area = figures["building_area"], figures["floor_area_above"]
+        if building and floor_area is not None and 0 <= floor_area < building:
+            findings.append(
+                Finding(
+                    app_id,
+                    "input",
+                    "floor_area_above",
+                    INSUFFICIENT,
+                    floor_area,
+                    building,
+                    "m²",
+                    detail=f"Above-ground floor area {floor_area:g} m² is less than the building area {building:g} m²; "
+                    "check the figures (a building has at least its footprint as floor area, pilotis aside).",
+                )
+            )
+        rows.append({"application_id": app_id, "permit_kind": kind, **figures})
+    return pd.DataFrame(rows), findings

@@ -1,0 +1,222 @@
+"""Which zones (용도지역) a site lies in, their shares, and the coverage / floor area ratio limits that
+follow from 국토계획법 §84 for a site across several zones.
+
+Where a broad zone (e.g. 도시지역 UQA001) and a specific one (제2종일반주거 UQA122) overlap, the
+specific one wins: a broad zone only counts for the part of the site no specific zone covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .findings import FAIL, INSUFFICIENT, PASS, REVIEW, Finding
+from .rules import Limit, ZoneRule
+
+SLIVER_M2 = 0.5  # zone parts smaller than this are digitising noise, not a zone of the site
+SMALL_PART_M2 = 330.0  # 국토계획법 §84①
+SMALL_PART_COMMERCIAL_M2 = 660.0  # 도로변에 띠 모양으로 지정된 상업지역
+BASIS_84 = "국토계획법 §84①"
+BASIS_84_GREEN = "국토계획법 §84③"
+
+
+@dataclass
+class SiteZoning:
+    parts: list[tuple[str, float]] = field(default_factory=list)  # (code, area m²), largest first
+    unzoned_m2: float = 0.0
+
+    @property
+    def largest(self) -> str | None:
+        return self.parts[0][0] if self.parts else None
+
+
+def zone_parts(sites: list, zoning: gpd.GeoDataFrame, rules: dict[str, ZoneRule]) -> list[SiteZoning]:
+    """Zone parts of every site (None sites get an empty SiteZoning)."""
+    codes = zoning["uq_code"].fillna("").astype(str).str.strip().to_numpy()
+    geoms = zoning.geometry.to_numpy()
+    broad = np.array([code in rules and rules[code].broad for code in codes])
+    tree = shapely.STRtree(geoms)
+    present = [i for i, s in enumerate(sites) if s is not None]
+    result = [SiteZoning() for _ in sites]
+    if not present:
+        return result
+    site_geoms = np.array([sites[i] for i in present], dtype=object)
+    pair_site, pair_zone = tree.query(site_geoms, predicate="intersects")
+    pieces = shapely.intersection(site_geoms[pair_site], geoms[pair_zone])
+    for k, position in enumerate(present):
+        chosen = pair_site == k
+        zones_here, pieces_here = pair_zone[chosen], pieces[chosen]
+        specific = [(codes[z], p) for z, p in zip(zones_here, pieces_here, strict=True) if not broad[z]]
+        specific_union = shapely.union_all([p for _, p in specific]) if specific else None
+        areas: dict[str, float] = {}
+        for code, piece in specific:
+            areas[code] = areas.get(code, 0.0) + piece.area
+        for z, piece in zip(zones_here, pieces_here, strict=True):
+            if broad[z]:
+                rest = piece.difference(specific_union) if specific_union is not None else piece
+                if rest.area > 0:
+                    areas[codes[z]] = areas.get(codes[z], 0.0) + rest.area
+        site = sites[position]
+        covered = shapely.union_all(list(pieces_here)).area if len(pieces_here) else 0.0
+        parts = sorted(((c, a) for c, a in areas.items() if a >= SLIVER_M2), key=lambda p: -p[1])
+        result[position] = SiteZoning(parts, max(0.0, site.area - covered))
+    return result
+
+
+def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict[str, ZoneRule]) -> list[Finding]:
+    """The zone finding: every zone and share, and whatever makes the zoning uncertain."""
+    if not zoning.parts:
+        return [Finding(app_id, "zone", "용도지역", INSUFFICIENT, detail="The site lies outside every zone polygon.")]
+    text = ", ".join(
+        f"{code} {_name(code, rules)} {area:.1f} m² ({100 * area / site_area:.1f}%)" for code, area in zoning.parts
+    )
+    findings = [Finding(app_id, "zone", "용도지역", PASS, float(len(zoning.parts)), unit="zones", detail=text)]
+    for code, area in zoning.parts:
+        share = f"{100 * area / site_area:.1f}% of the site"
+        if code not in rules:
+            findings.append(
+                Finding(
+                    app_id,
+                    "zone",
+                    code,
+                    INSUFFICIENT,
+                    area,
+                    unit="m²",
+                    detail=f"Zone code {code} ({share}) is not in the rules table: no limits known. "
+                    "Check the zoning layer's code or add the code to zoning_limits.csv.",
+                )
+            )
+        elif rules[code].broad:
+            findings.append(
+                Finding(
+                    app_id,
+                    "zone",
+                    code,
+                    REVIEW,
+                    area,
+                    unit="m²",
+                    legal_basis="국토계획법 §79②",
+                    detail=f"{code} {rules[code].name_ko} ({share}) is not subdivided (세분되지 않음); "
+                    "confirm the specific zone from the 도시관리계획 before deciding.",
+                )
+            )
+    if zoning.unzoned_m2 > max(SLIVER_M2, 0.01 * site_area):
+        findings.append(
+            Finding(
+                app_id,
+                "zone",
+                "unzoned",
+                REVIEW,
+                zoning.unzoned_m2,
+                unit="m²",
+                detail=f"{zoning.unzoned_m2:.1f} m² of the site lies in no zone polygon.",
+            )
+        )
+    return findings
+
+
+def _name(code: str, rules: dict[str, ZoneRule]) -> str:
+    return rules[code].name_ko if code in rules else "(unknown)"
+
+
+def _is_green(code: str) -> bool:
+    return code.startswith("UQA4")
+
+
+def _is_commercial(code: str) -> bool:
+    return code.startswith("UQA2")
+
+
+@dataclass
+class RatioCheck:
+    """How the site's coverage and floor area ratio limits follow from its zones."""
+
+    mode: str  # single, weighted (§84① small part), separate (each part its own rules), unknown
+    basis: str
+    note: str = ""
+
+
+def ratio_mode(zoning: SiteZoning, rules: dict[str, ZoneRule]) -> RatioCheck:
+    parts = zoning.parts
+    if not parts:
+        return RatioCheck("unknown", "", "no zone")
+    if any(code not in rules or rules[code].broad for code, _ in parts):
+        return RatioCheck("unknown", "", "a zone of the site has no limits in the rules table")
+    if len(parts) == 1:
+        return RatioCheck("single", "", "")
+    smallest_code, smallest = parts[-1]
+    threshold = SMALL_PART_M2
+    note = ""
+    if any(_is_commercial(c) for c, _ in parts) and SMALL_PART_M2 < smallest <= SMALL_PART_COMMERCIAL_M2:
+        note = (
+            f"The smallest part ({smallest:.1f} m²) is under 660 m²: if the commercial zone is a roadside strip "
+            "(도로변 띠 모양 상업지역), §84① averages the ratios; confirm from the 도시관리계획."
+        )
+    if any(_is_green(c) for c, _ in parts) and not (_is_green(smallest_code) and smallest <= threshold):
+        return RatioCheck(
+            "separate", BASIS_84_GREEN, "The site includes a green zone (녹지지역): each part keeps its own rules."
+        )
+    if smallest <= threshold:
+        return RatioCheck(
+            "weighted",
+            BASIS_84,
+            f"The smallest part is {smallest:.1f} m² (≤ {threshold:.0f} m²): area-weighted limits; other rules "
+            f"follow the largest part ({parts[0][0]}).",
+        )
+    return RatioCheck(
+        "separate",
+        BASIS_84,
+        f"The smallest part is {smallest:.1f} m² (> {threshold:.0f} m²): each part keeps its own rules. {note}".strip(),
+    )
+
+
+def _limit_value(rule: ZoneRule, kind: str) -> tuple[float, float | None, Limit, Limit | None]:
+    """(national bound, ordinance value or None, national Limit, ordinance Limit or None)."""
+    national, ordinance = rule.limit(kind)
+    assert national is not None and national.value is not None  # guaranteed by the loader
+    return national.value, (ordinance.value if ordinance else None), national, ordinance
+
+
+def ratio_finding(
+    app_id: str, kind: str, proposed_m2: float, site_area: float, zoning: SiteZoning, rules: dict[str, ZoneRule]
+) -> Finding:
+    """Coverage (kind "coverage": building area / site area) or floor area ratio ("far")."""
+    label = "건폐율" if kind == "coverage" else "용적률"
+    measured = 100.0 * proposed_m2 / site_area
+    mode = ratio_mode(zoning, rules)
+    if mode.mode == "unknown":
+        return Finding(
+            app_id, kind, label, INSUFFICIENT, round(measured, 2), None, "%", detail=f"No limit: {mode.note}."
+        )
+    shares = [(code, area / site_area) for code, area in zoning.parts]
+    values = [_limit_value(rules[code], kind) for code, _ in shares]
+    national = sum(share * v[0] for (_, share), v in zip(shares, values, strict=True))
+    ordinance_known = all(v[1] is not None for v in values)
+    ordinance = sum(share * v[1] for (_, share), v in zip(shares, values, strict=True)) if ordinance_known else None
+    ordinance_confirmed = ordinance_known and all(v[3] is not None and v[3].binding for v in values)
+    bases = sorted(
+        {v[2].legal_basis for v in values} | ({v[3].legal_basis for v in values if v[3]} if ordinance_known else set())
+    )
+    basis = "; ".join(filter(None, [mode.basis, *bases]))
+    limit = ordinance if ordinance is not None else national
+    parts_text = ", ".join(f"{code} {v[0]:g}%" for (code, _), v in zip(shares, values, strict=True))
+    ordinance_note = (
+        ""
+        if ordinance_known
+        else " 김포시 도시계획 조례 value not yet in the rules table (to be confirmed): "
+        "the national upper bound is applied."
+    )
+    detail = f"{label} {measured:.2f}% against {limit:.2f}% ({parts_text}). {mode.note}{ordinance_note}".strip()
+    if measured > national + 1e-9:
+        status = FAIL
+    elif ordinance is not None and measured > ordinance + 1e-9:
+        status = FAIL if ordinance_confirmed else REVIEW
+    elif mode.mode == "separate":
+        status = REVIEW
+        detail += " Within the site-wide bound; the per-part check needs the site plan (배치도)."
+    else:
+        status = PASS
+    return Finding(app_id, kind, label, status, round(measured, 2), round(limit, 2), "%", basis, detail)
