@@ -16,7 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 
+from ... import styles
 from ...facilities.schema import UNDERGROUND_LAYERS
 from ...facilities.store_io import layer_styles
 
@@ -358,7 +360,41 @@ def add_layers(city, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame | p
     for table, frame in points.items():
         layers[table] = frame[[*UNDERGROUND_LAYERS[table].field_names, "geometry"]]
     layers["utilities_ground_truth"] = truth
+    layers["planned_digs"] = _planned_digs(city, rng)
     return layers
 
 
-STYLES = layer_styles()
+def _planned_digs(city, rng: np.random.Generator, count: int = 6) -> gpd.GeoDataFrame:
+    """A few planned road excavations (도로굴착 계획): pits across main roads and trenches along others,
+    so the excavation-impact demo has something to check."""
+    roads = city.roads.explode(index_parts=False).reset_index(drop=True)
+    roads = roads[shapely.length(roads.geometry.values) >= 40].reset_index(drop=True)
+    if roads.empty:
+        return gpd.GeoDataFrame({"dig_id": [], "purpose": [], "depth_m": []}, geometry=[], crs=city.crs)
+    main = np.flatnonzero(roads["width_m"].to_numpy() >= 15)
+    other = np.flatnonzero(roads["width_m"].to_numpy() < 15)
+    pick = list(rng.choice(main, min(len(main), count // 2), replace=False)) if len(main) else []
+    pick += list(rng.choice(other, min(len(other), count - len(pick)), replace=False)) if len(other) else []
+    geoms, purposes, depths = [], [], []
+    for row in pick:
+        road = roads.iloc[int(row)]
+        middle = road.geometry.interpolate(rng.uniform(0.3, 0.7), normalized=True)
+        if road["width_m"] >= 15:
+            geoms.append(middle.buffer(road["width_m"] / 2 + 2, cap_style="square"))
+            purposes.append("상수도 관로 교체 (pit)")
+        else:
+            trench = shapely.ops.substring(road.geometry, 0.2, 0.8, normalized=True)
+            geoms.append(trench.buffer(0.6, cap_style="flat"))
+            purposes.append("통신관로 신설 (trench)")
+        depths.append(round(float(rng.uniform(1.2, 2.8)), 1))
+    return gpd.GeoDataFrame(
+        {"dig_id": [f"DIG-{i:03d}" for i in range(1, len(geoms) + 1)], "purpose": purposes, "depth_m": depths},
+        geometry=geoms,
+        crs=city.crs,
+    )
+
+
+STYLES = {
+    **layer_styles(),
+    "planned_digs": styles.single_symbol(styles.Symbol("fill", "#d7191c", "#d7191c", 0.6, opacity=0.25)),
+}
