@@ -33,6 +33,9 @@ class GimpoGui:
         self.toolbar: QToolBar | None = None
         self.actions: list[QAction] = []
         self.extensions: list[Any] = []  # objects with setup()/teardown(), e.g. the parcel inspector
+        from .inspector import ParcelInspector
+
+        self.extensions.append(ParcelInspector(iface, self))
 
     def setup(self) -> None:
         self.toolbar = self.iface.addToolBar(tr("Gimpo GIS"))

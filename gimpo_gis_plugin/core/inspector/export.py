@@ -23,6 +23,10 @@ table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #99
 th { background: #eee; text-align: left; } td.n { text-align: right; }
 .high { color: #b30000; font-weight: bold; } .muted { color: #666; }
 """
+# The dock panel is narrow: smaller type, so a ledger row fits on one line.
+COMPACT_CSS = (
+    "body { font-size: 9pt; margin: 0.3em; } h1 { font-size: 11pt; } h2 { font-size: 10pt; } h3 { font-size: 9pt; }"
+)
 
 
 def _won(value: int) -> str:
@@ -67,25 +71,41 @@ def statement_svg_map(index: InspectorIndex, pnu: str, size: int = 320) -> str:
     )
 
 
-def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine]) -> str:
+def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine], compact: bool = False) -> str:
+    """Ledger rows; ``compact`` (the dock panel) drops the resident number and gives values in 천원."""
     if not lines:
         return '<p class="muted">과세대장 없음 (no ledger rows)</p>'
-    head = (
-        "<tr><th>과세번호</th><th>연도</th><th>대상</th><th>지분</th><th>과세면적 ㎡</th><th>과세용도</th>"
-        "<th>시가표준액</th><th>재산세액</th><th>납세자</th><th>주민번호</th><th>비고</th></tr>"
-    )
-    body = "".join(
-        f"<tr><td>{escape(r.row_id)}</td><td>{escape(r.year)}</td><td>{escape(r.object_kind)}</td>"
-        f"<td>{escape(r.share)}</td><td class='n'>{r.taxed_area:,.1f}</td><td>{escape(r.taxed_use)}</td>"
-        f"<td class='n'>{_won(r.assessed_value)}</td><td class='n'>{_won(r.tax)}</td>"
-        f"<td>{escape(r.taxpayer)}</td><td>{escape(r.resident_no)}</td><td>{escape(r.note)}</td></tr>"
-        for r in lines
-    )
-    return f"<table>{head}{body}</table>"
+    columns = ["연도", "대상", "지분", "과세면적 ㎡", "과세용도", "시가표준액 천원" if compact else "시가표준액"]
+    columns += ["재산세액", "납세자"] + ([] if compact else ["주민번호"]) + ["과세번호", "비고"]
+    head = "<tr>" + "".join(f"<th nowrap>{c}</th>" for c in columns) + "</tr>"
+    body = []
+    for r in lines:
+        value = f"{round(r.assessed_value / 1000):,}" if compact else _won(r.assessed_value)
+        cells = [escape(r.year), escape(r.object_kind), escape(r.share)]
+        cells += [f"{r.taxed_area:,.1f}", escape(r.taxed_use), value, _won(r.tax), escape(r.taxpayer)]
+        cells += [] if compact else [escape(r.resident_no)]
+        cells += [escape(r.row_id), escape(r.note)]
+        numeric = {3, 5, 6}
+        body.append(
+            "<tr>"
+            + "".join(
+                f"<td nowrap class='n'>{c}</td>" if i in numeric else f"<td nowrap>{c}</td>"
+                for i, c in enumerate(cells)
+            )
+            + "</tr>"
+        )
+    return f"<table>{head}{''.join(body)}</table>"
 
 
-def statement_html(statement: ParcelStatement, map_svg: str = "", map_png: bytes | None = None) -> str:
-    """The statement as one HTML page; the map is inline SVG, or a PNG (for Qt's HTML subset) when given."""
+def statement_html(
+    statement: ParcelStatement,
+    map_svg: str = "",
+    map_png: bytes | None = None,
+    map_src: str | None = None,
+    compact: bool = False,
+) -> str:
+    """The statement as one HTML page; the map is inline SVG, an embedded PNG, or ``map_src`` (an image
+    resource name, for Qt's QTextDocument which neither draws SVG nor reads data: URIs)."""
     s = statement
     rows = [
         (
@@ -100,7 +120,9 @@ def statement_html(statement: ParcelStatement, map_svg: str = "", map_png: bytes
         ("누락·오류 추정세액 (tax at stake)", _won(s.tax_at_stake)),
     ]
     info = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    if map_png is not None:
+    if map_src is not None:
+        picture = f'<img src="{escape(map_src)}" width="320"/>'
+    elif map_png is not None:
         picture = f'<img src="data:image/png;base64,{base64.b64encode(map_png).decode()}" width="320"/>'
     else:
         picture = map_svg
@@ -109,7 +131,7 @@ def statement_html(statement: ParcelStatement, map_svg: str = "", map_png: bytes
             f"<h3>건축물 {escape(b.bld_id)}: {escape(b.use_name)}</h3>"
             f"<p>건축면적 {b.building_area:,.1f} ㎡ · 연면적 {b.total_floor_area:,.1f} ㎡ · "
             f"지상 {b.floors_above}층 / 지하 {b.floors_below}층 · 사용승인 {escape(b.approval_date)}</p>"
-            + _ledger_table(b.ledger)
+            + _ledger_table(b.ledger, compact)
             for b in s.buildings
         )
         or '<p class="muted">건축물 없음 (no buildings)</p>'
@@ -128,21 +150,25 @@ def statement_html(statement: ParcelStatement, map_svg: str = "", map_png: bytes
     else:
         findings = '<p class="muted">발견사항 없음 (no findings)</p>'
     unplaced = (
-        "<h2>연계되지 않은 과세자료 (unplaced ledger rows)</h2>" + _ledger_table(s.unplaced_ledger)
+        "<h2>연계되지 않은 과세자료 (unplaced ledger rows)</h2>" + _ledger_table(s.unplaced_ledger, compact)
         if s.unplaced_ledger
         else ""
     )
     privacy = "개인정보 표시 (감사기록됨)" if s.personal_data_shown else "개인정보 마스킹됨 (personal data masked)"
     return (
         f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"/>'
-        f"<title>필지 조서 {escape(s.pnu)}</title><style>{CSS}</style></head><body>"
+        f"<title>필지 조서 {escape(s.pnu)}</title><style>{CSS}{COMPACT_CSS if compact else ''}</style></head><body>"
         f"<h1>필지 조서 (parcel statement) {escape(s.legal_dong_name)} {escape(s.lot)}</h1>"
         f'<p class="muted">{privacy}</p>'
-        f"<table><tr><td style='width:340px;border:none'>{picture}</td>"
-        f"<td style='border:none;vertical-align:top'><table>{info}</table></td></tr></table>"
-        f"<h2>토지 과세대장 (land ledger)</h2>{_ledger_table(s.land_ledger)}"
-        f"<h2>건축물 (buildings)</h2>{buildings}"
-        f"<h2>발견사항 (findings)</h2>{findings}{unplaced}</body></html>"
+        + (
+            f"<table><tr><td style='width:340px;border:none'>{picture}</td>"
+            f"<td style='border:none;vertical-align:top'><table>{info}</table></td></tr></table>"
+            if picture
+            else f"<table>{info}</table>"
+        )
+        + f"<h2>발견사항 (findings)</h2>{findings}"
+        f"<h2>토지 과세대장 (land ledger)</h2>{_ledger_table(s.land_ledger, compact)}"
+        f"<h2>건축물 (buildings)</h2>{buildings}{unplaced}</body></html>"
     )
 
 
