@@ -77,8 +77,14 @@ enable_plugin_in_profile() {
     fi
 }
 
+build_translations() {
+    # i18n/*.ts -> i18n/*.qm (lrelease from qttools5-dev-tools); rebuilt only when a .ts changed.
+    "$VENV/bin/python" scripts/build_translations.py
+}
+
 install_apt_packages
 install_python_packages
+build_translations
 stage_dev_plugin
 enable_plugin_in_profile
 say "ready (venv: $VENV)"

@@ -217,3 +217,21 @@ def test_screenshot_of_the_panel_with_findings(loaded, qgis_canvas, inspector_li
     path = artifacts_dir / "parcel_inspector_panel.png"
     assert panel.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_ui_speaks_korean_by_default_and_english_as_fallback(qgis_iface):
+    from gimpo_gis_plugin import i18n
+    from scripts.build_translations import build
+
+    build()
+    QgsProject.instance().removeAllMapLayers()
+    plugin = classFactory(qgis_iface)  # installs the translator of the configured language (default ko)
+    plugin.initGui()
+    try:
+        inspector = plugin.gui.extensions[0]
+        assert inspector.action.text() == "필지 조회"
+        assert inspector.panel.search_button.text() == "검색"
+        assert inspector.panel.settings_box.title() == "설정"
+    finally:
+        plugin.unload()
+    assert i18n.tr("Parcel inspector") == "Parcel inspector"  # translator removed: English source strings
