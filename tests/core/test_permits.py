@@ -294,3 +294,18 @@ def test_sample_city_planning_layers(sample_city):
     pairs = gpd.sjoin(lots, specific, predicate="intersects")
     pieces = pairs.groupby(level=0).size()
     assert (pieces >= 2).sum() >= 20
+
+
+def test_nested_broad_zones_count_once_and_the_narrower_wins():
+    # 도시지역 everywhere, 주거지역 (not 세분) on the west 30 m, 제2종일반주거 only on the east 10 m
+    zoning = _frame(
+        [
+            {"uq_code": "UQA001", "geometry": box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)},
+            {"uq_code": "UQA100", "geometry": box(X0 - 500, Y0 - 500, X0 + 30, Y0 + 500)},
+            {"uq_code": "UQA122", "geometry": box(X0 + 30, Y0 - 500, X0 + 500, Y0 + 500)},
+        ]
+    )
+    result = _check([_application("A", SITE, 200, 300)], zoning=zoning)
+    assert result.summary.iloc[0]["zones"] == "UQA100 75%, UQA122 25%"
+    broad = result.findings[result.findings["item"] == "UQA100"].iloc[0]
+    assert broad["status"] == "needs_review" and "§79" in broad["legal_basis"]

@@ -54,16 +54,27 @@ def zone_parts(sites: list, zoning: gpd.GeoDataFrame, rules: dict[str, ZoneRule]
         areas: dict[str, float] = {}
         for code, piece in specific:
             areas[code] = areas.get(code, 0.0) + piece.area
-        for z, piece in zip(zones_here, pieces_here, strict=True):
-            if broad[z]:
-                rest = piece.difference(specific_union) if specific_union is not None else piece
-                if rest.area > 0:
-                    areas[codes[z]] = areas.get(codes[z], 0.0) + rest.area
+        covered = specific_union
+        broad_here = sorted(
+            ((codes[z], p) for z, p in zip(zones_here, pieces_here, strict=True) if broad[z]),
+            key=lambda item: _breadth(item[0]),
+        )
+        for code, piece in broad_here:  # 주거지역 (UQA100) before 도시지역 (UQA001): narrower first
+            rest = piece.difference(covered) if covered is not None else piece
+            if rest.area > 0:
+                areas[code] = areas.get(code, 0.0) + rest.area
+                covered = rest if covered is None else shapely.union(covered, rest)
         site = sites[position]
-        covered = shapely.union_all(list(pieces_here)).area if len(pieces_here) else 0.0
+        zoned_area = shapely.union_all(list(pieces_here)).area if len(pieces_here) else 0.0
         parts = sorted(((c, a) for c, a in areas.items() if a >= SLIVER_M2), key=lambda p: -p[1])
-        result[position] = SiteZoning(parts, max(0.0, site.area - covered))
+        result[position] = SiteZoning(parts, max(0.0, site.area - zoned_area))
     return result
+
+
+def _breadth(code: str) -> int:
+    """How broad a broad code is: UQA110 (전용주거) 1, UQA100 (주거지역) 2, UQA001 (도시지역) 3."""
+    digits = code[-3:]
+    return 3 if digits.endswith("01") else len(digits) - len(digits.rstrip("0"))
 
 
 def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict[str, ZoneRule]) -> list[Finding]:

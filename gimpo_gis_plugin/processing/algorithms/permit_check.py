@@ -1,0 +1,219 @@
+"""gimpo:permitcheck: check a batch of permit applications (인허가 의사결정지원) and explain each verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyogrio
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+)
+
+from ...core.errors import InputError
+from ...core.permits import check_permits, load_rules
+from ...core.permits.outputs import write_permit_outputs
+from ...core.progress import Progress
+from ...core.vector_io import DEFAULT_CRS
+from ..base import GimpoAlgorithm
+from ..io import layer_uri, read_source
+
+
+class PermitCheck(GimpoAlgorithm):
+    ALGORITHM_ID = "permitcheck"
+    DISPLAY_NAME = "Permit check (인허가 검토)"
+    GROUP_ID = "permits"
+    HELP = (
+        "Checks each permit application (건축허가 / 개발행위허가) against 용도지역 (zoning with UQ codes), "
+        "restriction overlays (개발제한구역, 군사시설보호구역, 비행안전구역 with its height limit, 국가유산 "
+        "보존지역, 상수원보호구역), road access (건축법 §44: a road ≥ 4 m wide along ≥ 2 m; 6 m along 4 m for "
+        "2,000 m² and more, 3,000 m² for factories) and slope (Horn's method on the DEM, as gdal:slope).\n\n"
+        "A site across several zones follows 국토계획법 §84: if the smallest part is at most 330 m², coverage "
+        "(건폐율) and floor area ratio (용적률) limits are area-weighted; otherwise each part keeps its own rules.\n\n"
+        "Each application gets a verdict: permitted / conditional (another agency or a person must decide a "
+        "point) / not permitted / insufficient data, with findings giving the measured value, the limit, the "
+        "legal basis and pass / fail / needs review. The limits are data (resources/rules/zoning_limits.csv); "
+        "김포시 조례 values not yet transcribed are marked to-be-confirmed and never decide a fail alone.\n\n"
+        "APPLICATIONS: a table or layer with application_id, pnu (or a site polygon), permit_kind, proposed_use, "
+        "building_area, floor_area_above, floors, height. Without a DEM the slope check is skipped and said so.\n\n"
+        "Output: a GeoPackage with the 'summary' layer (styled by verdict) and the 'findings' table; with a "
+        "REPORT_FOLDER, an HTML page per application (up to MAX_REPORTS) with a map rendered by QGIS."
+    )
+
+    APPLICATIONS = "APPLICATIONS"
+    PARCELS = "PARCELS"
+    ZONING = "ZONING"
+    OVERLAYS = "OVERLAYS"
+    ROADS = "ROADS"
+    DEM = "DEM"
+    ZONING_RULES = "ZONING_RULES"
+    OUTPUT = "OUTPUT"
+    REPORT_FOLDER = "REPORT_FOLDER"
+    MAX_REPORTS = "MAX_REPORTS"
+
+    def flags(self):
+        # Map rendering for the reports uses the input layers: run on the main thread.
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
+        applications = QgsProcessingParameterFeatureSource(
+            self.APPLICATIONS, self.tr("Permit applications (table or layer)"), [QgsProcessing.TypeVector]
+        )
+        applications.setHelp(self.tr("One row per application; the site is the parcel with its pnu."))
+        self.addParameter(applications)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.PARCELS, self.tr("Parcels (연속지적도, with PNU)"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ZONING, self.tr("Zoning (용도지역, field uq_code)"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.OVERLAYS,
+                self.tr("Overlays (fields kind, subkind, max_height_m)"),
+                [QgsProcessing.TypeVectorPolygon],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ROADS, self.tr("Roads (with width_m)"), [QgsProcessing.TypeVectorAnyGeometry], optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM (metres)"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.ZONING_RULES,
+                self.tr("Zoning limits table (default: bundled zoning_limits.csv)"),
+                extension="csv",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, self.tr("Permit check GeoPackage"), "GeoPackage (*.gpkg)"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(
+                self.REPORT_FOLDER, self.tr("HTML reports folder"), optional=True, createByDefault=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_REPORTS,
+                self.tr("Most report pages to write"),
+                QgsProcessingParameterNumber.Integer,
+                50,
+                True,
+                0,
+            )
+        )
+        self.addOutput(QgsProcessingOutputVectorLayer("SUMMARY", self.tr("Verdicts")))
+        self.addOutput(QgsProcessingOutputFolder("REPORTS", self.tr("HTML reports")))
+        for name in ("PERMITTED", "CONDITIONAL", "NOT_PERMITTED", "INSUFFICIENT_DATA"):
+            self.addOutput(QgsProcessingOutputNumber(name, name.lower()))
+
+    def _read_table(self, parameters, context, feedback) -> pd.DataFrame:
+        """Applications as a (Geo)DataFrame: spatial layers through read_source, tables as they are."""
+        source = self.parameterAsSource(parameters, self.APPLICATIONS, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.APPLICATIONS))
+        if source.wkbType() not in (0, 100):  # NoGeometry / Unknown: a plain table
+            return read_source(self, parameters, self.APPLICATIONS, context, feedback)
+        path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
+            parameters, self.APPLICATIONS, context, ["gpkg", "csv"], "gpkg", feedback
+        )
+        try:
+            frame = pyogrio.read_dataframe(path, layer=layer or None, read_geometry=False)
+        except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
+            raise InputError(f"Cannot read the applications {path}: {exc}") from exc
+        return pd.DataFrame(frame)
+
+    def run(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        progress: Progress,
+    ) -> dict[str, Any]:
+        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        rules_path = self.parameterAsFile(parameters, self.ZONING_RULES, context) or None
+        rules = load_rules(zoning=rules_path)
+        applications = self._read_table(parameters, context, feedback)
+        progress.set(0.05)
+        parcels = read_source(self, parameters, self.PARCELS, context, feedback)
+        zoning = read_source(self, parameters, self.ZONING, context, feedback)
+        overlays = (
+            read_source(self, parameters, self.OVERLAYS, context, feedback) if parameters.get(self.OVERLAYS) else None
+        )
+        roads = read_source(self, parameters, self.ROADS, context, feedback) if parameters.get(self.ROADS) else None
+        dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
+        dem_path = None
+        if dem_layer is not None:
+            if dem_layer.crs().authid() != DEFAULT_CRS:
+                raise QgsProcessingException(
+                    self.tr("The DEM is in {}; give it in {} (warp it with gdal:warpreproject).").format(
+                        dem_layer.crs().authid() or "an unknown CRS", DEFAULT_CRS
+                    )
+                )
+            dem_path = dem_layer.source()
+        else:
+            feedback.pushWarning(self.tr("No DEM given: the slope check is skipped for every application."))
+        progress.set(0.25)
+        result = check_permits(
+            applications, parcels, zoning, overlays, roads, dem_path, rules, progress.sub(0.25, 0.85)
+        )
+        write_permit_outputs(output, result)
+        progress.set(0.9)
+        counts = result.summary["verdict"].value_counts()
+        feedback.pushInfo(
+            self.tr("{} applications: {}").format(
+                len(result.summary), ", ".join(f"{k} {int(v)}" for k, v in counts.items())
+            )
+        )
+        reports = ""
+        folder = self.parameterAsString(parameters, self.REPORT_FOLDER, context)
+        if folder:
+            from ..permit_maps import write_reports
+
+            limit = self.parameterAsInt(parameters, self.MAX_REPORTS, context)
+            layers = {
+                name: self.parameterAsVectorLayer(parameters, key, context)
+                for name, key in (
+                    ("zoning", self.ZONING),
+                    ("overlays", self.OVERLAYS),
+                    ("roads", self.ROADS),
+                    ("parcels", self.PARCELS),
+                )
+                if parameters.get(key)
+            }
+            reports = str(write_reports(Path(folder), output, result, layers, limit, progress.sub(0.9, 1.0)))
+        progress.set(1.0)
+        return {
+            self.OUTPUT: output,
+            "SUMMARY": layer_uri(output, "summary"),
+            "REPORTS": reports,
+            "PERMITTED": int(counts.get("permitted", 0)),
+            "CONDITIONAL": int(counts.get("conditional", 0)),
+            "NOT_PERMITTED": int(counts.get("not_permitted", 0)),
+            "INSUFFICIENT_DATA": int(counts.get("insufficient_data", 0)),
+        }

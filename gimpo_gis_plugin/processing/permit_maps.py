@@ -1,0 +1,98 @@
+"""Report pages with a map of each site, its zones, overlays and roads, rendered by QGIS itself.
+
+The engine writes the HTML (core/permits/report.py, Qt-free); this module only renders the PNG that
+goes beside it, with the layers' own styles (the GeoPackage defaults), offscreen and synchronously on
+the calling thread (the algorithm declares FlagNoThreading so that is the main thread).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qgis.core import (
+    QgsMapRendererCustomPainterJob,
+    QgsMapSettings,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor, QImage, QPainter
+
+from ..core.errors import OutputError
+from ..core.geopackage import atomic_path
+from ..core.permits import PermitResult
+from ..core.permits.report import application_page, index_page
+from ..core.progress import Progress
+
+MAP_SIZE = QSize(760, 520)
+MARGIN_M = 60.0
+
+
+def _fresh(layer: QgsVectorLayer, name: str) -> QgsVectorLayer | None:
+    """A new layer on the same source, so its default (embedded) style is loaded."""
+    if layer is None:
+        return None
+    fresh = QgsVectorLayer(layer.source(), name, layer.providerType())
+    return fresh if fresh.isValid() else layer
+
+
+def _render(settings: QgsMapSettings, path: Path) -> None:
+    image = QImage(MAP_SIZE, QImage.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        job = QgsMapRendererCustomPainterJob(settings, painter)
+        job.renderSynchronously()
+    finally:
+        painter.end()
+    if not image.save(str(path), "PNG"):
+        raise OutputError(f"Cannot write the map image {path}.", "Check the report folder's permissions.")
+
+
+def _safe_name(app_id: str) -> str:
+    return re.sub(r"[^0-9A-Za-z가-힣_.-]", "_", app_id) or "application"
+
+
+def write_reports(
+    folder: Path,
+    gpkg: str,
+    result: PermitResult,
+    layers: dict[str, QgsVectorLayer],
+    limit: int,
+    progress: Progress,
+) -> Path:
+    """Write up to ``limit`` application pages (with maps) and index.html listing every application."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Cannot create the report folder {folder}: {exc.strerror}.") from exc
+    site = QgsVectorLayer(f"{gpkg}|layername=summary", "site", "ogr")
+    context_layers = [_fresh(layers.get(k), k) for k in ("roads", "overlays", "parcels", "zoning")]
+    settings = QgsMapSettings()
+    settings.setOutputSize(MAP_SIZE)
+    settings.setBackgroundColor(QColor("white"))
+    settings.setDestinationCrs(site.crs())
+    settings.setLayers([layer for layer in [site, *context_layers] if layer is not None])
+    summary = result.summary
+    pages: dict[str, str] = {}
+    findings = result.findings.groupby("application_id", sort=False)
+    for position in range(min(limit, len(summary))):
+        progress.set(position / max(1, min(limit, len(summary))))
+        row = summary.iloc[position]
+        app_id = str(row["application_id"])
+        name = _safe_name(app_id)
+        image = None
+        if row.geometry is not None:
+            minx, miny, maxx, maxy = row.geometry.bounds
+            site.setSubsetString(f"\"application_id\" = '{app_id.replace(chr(39), chr(39) * 2)}'")
+            settings.setExtent(QgsRectangle(minx - MARGIN_M, miny - MARGIN_M, maxx + MARGIN_M, maxy + MARGIN_M))
+            image = f"{name}.png"
+            _render(settings, folder / image)
+        rows = findings.get_group(app_id) if app_id in findings.groups else result.findings.iloc[0:0]
+        with atomic_path(folder / f"{name}.html") as tmp:
+            tmp.write_text(application_page(row, rows, image, result.rules_version), encoding="utf-8")
+        pages[app_id] = f"{name}.html"
+    with atomic_path(folder / "index.html") as tmp:
+        tmp.write_text(index_page(summary, pages, result.rules_version), encoding="utf-8")
+    return folder
