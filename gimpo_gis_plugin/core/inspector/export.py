@@ -25,7 +25,8 @@ th { background: #eee; text-align: left; } td.n { text-align: right; }
 """
 # The dock panel is narrow: smaller type, so a ledger row fits on one line.
 COMPACT_CSS = (
-    "body { font-size: 9pt; margin: 0.3em; } h1 { font-size: 11pt; } h2 { font-size: 10pt; } h3 { font-size: 9pt; }"
+    "body { font-size: 9pt; margin: 0.3em; } h1 { font-size: 12pt; } h2 { font-size: 10pt; } h3 { font-size: 9pt; }"
+    " td, th { white-space: nowrap; }"
 )
 
 
@@ -77,7 +78,7 @@ def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine], compact: boo
         return '<p class="muted">과세대장 없음 (no ledger rows)</p>'
     columns = ["연도", "대상", "지분", "과세면적 ㎡", "과세용도", "시가표준액 천원" if compact else "시가표준액"]
     columns += ["재산세액", "납세자"] + ([] if compact else ["주민번호"]) + ["과세번호", "비고"]
-    head = "<tr>" + "".join(f"<th nowrap>{c}</th>" for c in columns) + "</tr>"
+    head = "<tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
     body = []
     for r in lines:
         value = f"{round(r.assessed_value / 1000):,}" if compact else _won(r.assessed_value)
@@ -136,7 +137,15 @@ def statement_html(
         )
         or '<p class="muted">건축물 없음 (no buildings)</p>'
     )
-    if s.findings:
+    if s.findings and compact:  # a narrow panel: one paragraph per finding, tables only for the ledger
+        findings = "".join(
+            f"<p><span class='{'high' if f.severity >= 3 else ''}'>[{escape(f.severity_label)}] "
+            f"{escape(f.label_ko)}</span> <span class='muted'>{escape(f.code)}</span> · "
+            f"추정세액 {_won(f.tax_at_stake)}<br/>{escape(f.detail)}<br/>"
+            f"<span class='muted'>조치: {escape(f.action)}</span></p>"
+            for f in s.findings
+        )
+    elif s.findings:
         findings = (
             "<table><tr><th>중요도</th><th>유형</th><th>설명</th><th>조치</th><th>추정세액</th></tr>"
             + "".join(
@@ -154,11 +163,12 @@ def statement_html(
         if s.unplaced_ledger
         else ""
     )
+    heading_style = " style='font-size:12pt'" if compact else ""  # Qt's rich text ignores h1 rules in <style>
     privacy = "개인정보 표시 (감사기록됨)" if s.personal_data_shown else "개인정보 마스킹됨 (personal data masked)"
     return (
         f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"/>'
         f"<title>필지 조서 {escape(s.pnu)}</title><style>{CSS}{COMPACT_CSS if compact else ''}</style></head><body>"
-        f"<h1>필지 조서 (parcel statement) {escape(s.legal_dong_name)} {escape(s.lot)}</h1>"
+        f"<h1{heading_style}>필지 조서 (parcel statement) {escape(s.legal_dong_name)} {escape(s.lot)}</h1>"
         f'<p class="muted">{privacy}</p>'
         + (
             f"<table><tr><td style='width:340px;border:none'>{picture}</td>"
