@@ -22,6 +22,7 @@ from .visibility import CameraArrays, Obstacles, sector_angles, view_polygons
 # Blind spots are cut into tiles this size for the gain sums: intersecting a view with a few small tiles
 # is much cheaper than with one large spot full of holes, and a pick then only touches nearby tiles.
 TILE_M = 25.0
+CANDIDATE_STEP_DEG = 3.0
 
 SITE_COLUMNS = [
     "rank",
@@ -95,7 +96,10 @@ def site_new_cameras(
         np.full(cand.size, blind_r),
     )
     progress.info(f"Trying {len(useful):,} candidate poles in {len(azimuths)} orientation(s)")
-    views = view_polygons(arrays, obstacles, angular_step_deg, progress=progress.sub(0.0, 0.7))
+    # Candidates are compared with one another, not mapped: a coarser fan (≤ 0.05% area error at 3°)
+    # makes the many view × tile intersections cheaper (fewer vertices per view).
+    step = max(angular_step_deg, CANDIDATE_STEP_DEG)
+    views = view_polygons(arrays, obstacles, step, progress=progress.sub(0.0, 0.7))
 
     pair_view, pair_spot = spot_tree.query(views, predicate="intersects")
     pair_area = shapely.area(shapely.intersection(views[pair_view], blind[pair_spot]))
