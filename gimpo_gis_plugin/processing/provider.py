@@ -12,7 +12,7 @@ import pkgutil
 import sys
 from collections.abc import Iterator
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import models_dir, resource
@@ -61,9 +61,21 @@ class GimpoProvider(QgsProcessingProvider):
             return
         for cls in algorithm_classes():
             self.addAlgorithm(cls())
+        registry = QgsApplication.processingRegistry()
+        if registry.providerById(self.id()) is not self:
+            # The models chain this provider's algorithms, which the registry can only find once the
+            # provider is registered (it is not yet while QGIS first loads it): load them right after.
+            registry.providerAdded.connect(self._reload_once_registered)
+            return
         for model_file in sorted(models_dir().glob("*.model3")):
             model = QgsProcessingModelAlgorithm()
             if model.fromFile(str(model_file)):
                 self.addAlgorithm(model)
             else:
                 QgsMessageLog.logMessage(f"Model {model_file.name} could not be read", LOG_TAG, Qgis.Warning)
+
+    def _reload_once_registered(self, provider_id: str) -> None:
+        if provider_id != self.id():
+            return
+        QgsApplication.processingRegistry().providerAdded.disconnect(self._reload_once_registered)
+        self.refreshAlgorithms()
