@@ -136,7 +136,7 @@ def _hotspot_style() -> str:
 def write_policy_map(result: PolicyMap, path: str | Path, html_path: str | Path | None = None) -> Path:
     path = Path(path)
     check_writable(path)
-    label_field = next((c for c in ("admin_dong_name", "legal_dong_name", "cell_id") if c in result.areas), None)
+    label_field = next((c for c in ("admin_dong_name", "legal_dong_name") if c in result.areas), None)
     description = summary_text(result)
     method_rows = pd.DataFrame({"key": list(result.method), "value": [str(v) for v in result.method.values()]})
     hot = result.areas[["hotspot", "hotspot_label", "gi_z", "gi_p", "gi_q", result.areas.geometry.name]]
