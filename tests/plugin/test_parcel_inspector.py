@@ -235,3 +235,30 @@ def test_ui_speaks_korean_by_default_and_english_as_fallback(qgis_iface):
     finally:
         plugin.unload()
     assert i18n.tr("Parcel inspector") == "Parcel inspector"  # translator removed: English source strings
+
+
+def test_live_on_picked_parcel_building_layers_and_ledger_file(qgis_iface, qgis_canvas, sample_city_files, tmp_path):
+    """Not a linkage output: the officer picks the building layer and the ledger file in the settings."""
+    gpkg = sample_city_files["gpkg"]
+    parcels = QgsVectorLayer(f"{gpkg}|layername=parcels", "parcels", "ogr")
+    buildings = QgsVectorLayer(f"{gpkg}|layername=buildings", "buildings", "ogr")
+    QgsProject.instance().addMapLayers([parcels, buildings])
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:5186"))
+    QgsSettings().setValue(SETTING_SHOW_PERSONAL, False)
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        inspector = plugin.gui.extensions[0]
+        inspector.action.trigger()
+        assert "과세대장" in inspector.panel.status_label.text() or "ledger" in inspector.panel.status_label.text()
+        inspector.panel.building_layer_combo.setLayer(buildings)
+        inspector.panel.ledger_file.setFilePath(str(sample_city_files["ledger_csv"]))
+        feature = next(f for f in parcels.getFeatures() if f["jimok"] == "대")
+        point = feature.geometry().pointOnSurface().asPoint()
+        click(qgis_canvas, inspector.tool, point.x(), point.y())
+        assert inspector.statement is not None and inspector.statement.pnu == feature["PNU"]
+        assert inspector.statement.land_ledger or inspector.statement.findings
+        assert inspector.panel.parcel_layer_combo.currentLayer() is parcels
+    finally:
+        plugin.unload()
+        QgsProject.instance().removeAllMapLayers()
