@@ -36,22 +36,31 @@ class RoadIndex:
         geoms = roads.geometry.to_numpy()
         known = np.isfinite(widths) & (widths > 0) & ~shapely.is_missing(geoms)
         self.unknown_width = int((~known).sum())
-        geoms, widths = geoms[known], widths[known]
-        lines = np.isin(shapely.get_type_id(geoms), [1, 5])  # LineString, MultiLineString
-        areas = geoms.copy()
-        areas[lines] = shapely.buffer(geoms[lines], widths[lines] / 2, cap_style="flat")
-        self.areas = areas
-        self.widths = widths
-        self.zones = shapely.buffer(areas, TOUCH_TOLERANCE_M)
-        self.tree = shapely.STRtree(self.zones)
+        self.geoms, self.widths = geoms[known], widths[known]
+        self.is_line = np.isin(shapely.get_type_id(self.geoms), [1, 5])  # LineString, MultiLineString
+        # Road areas are built only for roads near a site (a city has tens of thousands of roads).
+        self.reach = float(self.widths.max(initial=0.0)) / 2 + TOUCH_TOLERANCE_M
+        self.tree = shapely.STRtree(self.geoms)
+        self._areas: dict[int, tuple[shapely.Geometry, shapely.Geometry]] = {}
+
+    def _area_and_zone(self, road: int) -> tuple[shapely.Geometry, shapely.Geometry]:
+        if road not in self._areas:
+            geom = self.geoms[road]
+            area = shapely.buffer(geom, self.widths[road] / 2, cap_style="flat") if self.is_line[road] else geom
+            self._areas[road] = (area, shapely.buffer(area, TOUCH_TOLERANCE_M))
+        return self._areas[road]
 
     def touching(self, site: shapely.Geometry) -> list[tuple[float, float]]:
         """(road width, touching length) per road the site touches."""
         boundary = site.boundary
-        candidates = self.tree.query(boundary, predicate="intersects")
+        minx, miny, maxx, maxy = site.bounds
+        near = self.tree.query(shapely.box(minx - self.reach, miny - self.reach, maxx + self.reach, maxy + self.reach))
         found = []
-        for road in candidates:
-            pieces = shapely.get_parts(shapely.intersection(boundary, self.zones[road]))
+        for road in near:
+            area, zone = self._area_and_zone(int(road))
+            if not shapely.intersects(boundary, zone):
+                continue
+            pieces = shapely.get_parts(shapely.intersection(boundary, zone))
             pieces = pieces[np.isin(shapely.get_type_id(pieces), [1, 2])]
             if not len(pieces):
                 continue
@@ -60,7 +69,7 @@ class RoadIndex:
             same = owner[1:] == owner[:-1]
             segments = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
             samples = shapely.line_interpolate_point(segments[:, None], np.linspace(0, 1, 5)[None, :], normalized=True)
-            close = np.all(shapely.distance(samples, self.areas[road]) <= _CLOSE_M, axis=1)
+            close = np.all(shapely.distance(samples, area) <= _CLOSE_M, axis=1)
             length = float(shapely.length(segments[close]).sum())
             if length > 0:
                 found.append((float(self.widths[road]), length))

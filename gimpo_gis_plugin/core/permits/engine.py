@@ -253,16 +253,19 @@ def check_permits(
     for finding in [*site_findings, *figure_findings]:
         findings_by_app.setdefault(finding.application_id, []).append(finding)
     rows = []
-    uses = (
-        applications["proposed_use"].astype(str)
-        if "proposed_use" in applications
-        else pd.Series([""] * len(applications))
+    # Plain records: row access by position in pandas costs more than the checks themselves.
+    plain = (
+        applications.drop(columns=[applications.geometry.name])
+        if isinstance(applications, gpd.GeoDataFrame)
+        else applications
     )
+    app_records = plain.to_dict("records")
+    fig_records = figures.to_dict("records")
     for i, app_id in enumerate(figures["application_id"]):
         if i % 50 == 0:
             progress.set(0.3 + 0.65 * i / max(1, len(figures)))
         own = findings_by_app.setdefault(app_id, [])
-        site, zoned, fig = sites[i], parts[i], figures.iloc[i]
+        site, zoned, fig = sites[i], parts[i], fig_records[i]
         building, floor_area, height = fig["building_area"], fig["floor_area_above"], fig["height"]
         height = None if pd.isna(height) else float(height)
         if site is not None:
@@ -274,11 +277,15 @@ def check_permits(
                 own.append(ratio_finding(app_id, "far", floor_area, area, zoned, rules.zones))
             own.extend(_overlay_findings(app_id, site, height, overlays, overlay_tree, rules))
             rule = access_rule(
-                rules.access, fig["permit_kind"], uses.iloc[i], floor_area if pd.notna(floor_area) else 0.0, area
+                rules.access,
+                fig["permit_kind"],
+                str(app_records[i].get("proposed_use") or ""),
+                floor_area if pd.notna(floor_area) else 0.0,
+                area,
             )
             own.append(access_finding(app_id, site, road_index, rule))
             own.append(_slope_finding(app_id, site, dem, zoned, rules))
-        rows.append(_summary_row(applications.iloc[i], app_id, site, zoned, own))
+        rows.append(_summary_row(app_records[i], app_id, site, zoned, own))
     progress.set(0.97)
     summary = gpd.GeoDataFrame(
         pd.DataFrame(rows), geometry=gpd.GeoSeries([r["geometry"] for r in rows], crs=CRS), crs=CRS
@@ -299,7 +306,7 @@ def _limit(findings: list[Finding], check: str) -> float | None:
     return values[0] if values else None
 
 
-def _summary_row(application: pd.Series, app_id: str, site, zoned: SiteZoning, findings: list[Finding]) -> dict:
+def _summary_row(application: dict, app_id: str, site, zoned: SiteZoning, findings: list[Finding]) -> dict:
     statuses = [f.status for f in findings]
     verdict = verdict_of(statuses)
     worst = {"insufficient_data": INSUFFICIENT, "not_permitted": FAIL, "conditional": REVIEW}.get(verdict)

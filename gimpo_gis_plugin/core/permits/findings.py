@@ -6,7 +6,7 @@ Statuses: ``pass``, ``fail``, ``needs_review`` (a person or another agency must 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 PASS, FAIL, REVIEW, INSUFFICIENT = "pass", "fail", "needs_review", "insufficient"
 STATUS_KO = {PASS: "적합", FAIL: "부적합", REVIEW: "검토 필요", INSUFFICIENT: "자료 부족"}
@@ -25,6 +25,6 @@ class Finding:
     detail: str = ""
 
     def record(self) -> dict:
-        row = asdict(self)
+        row = dict(vars(self))  # flat fields: faster than dataclasses.asdict on thousands of findings
         row["status_ko"] = STATUS_KO[self.status]
         return row
