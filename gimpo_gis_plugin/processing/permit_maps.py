@@ -11,9 +11,11 @@ import re
 from pathlib import Path
 
 from qgis.core import (
+    QgsFillSymbol,
     QgsMapRendererCustomPainterJob,
     QgsMapSettings,
     QgsRectangle,
+    QgsSingleSymbolRenderer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
@@ -68,7 +70,13 @@ def write_reports(
     except OSError as exc:
         raise OutputError(f"Cannot create the report folder {folder}: {exc.strerror}.") from exc
     site = QgsVectorLayer(f"{gpkg}|layername=summary", "site", "ogr")
-    context_layers = [_fresh(layers.get(k), k) for k in ("roads", "overlays", "parcels", "zoning")]
+    context_layers = [_fresh(layers.get(k), k) for k in ("roads", "parcels", "overlays", "zoning")]
+    parcels = context_layers[1]
+    if parcels is not None:  # lot lines only: the 지목 fill would hide the zones under them
+        outline = QgsFillSymbol.createSimple(
+            {"color": "0,0,0,0", "outline_color": "90,90,90,255", "outline_width": "0.15", "style": "no"}
+        )
+        parcels.setRenderer(QgsSingleSymbolRenderer(outline))
     settings = QgsMapSettings()
     settings.setOutputSize(MAP_SIZE)
     settings.setBackgroundColor(QColor("white"))
