@@ -79,6 +79,7 @@ class ParcelInspector:
         self.iface.registerMapToolHandler(self.handler)
         self.panel = InspectorPanel(window)
         self.panel.show_personal_check.setChecked(self.show_personal)
+        self.panel.building_layer_combo.setLayer(None)  # no building layer until the officer picks one
         self.panel.search_requested.connect(self.search)
         self.panel.export_requested.connect(self._ask_export)
         self.panel.settings_changed.connect(self._settings_changed)
