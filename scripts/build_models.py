@@ -26,7 +26,9 @@ from qgis.core import (
     QgsProcessingModelParameter,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterRasterLayer,
 )
 from qgis.PyQt.QtCore import QPointF
 
@@ -160,7 +162,156 @@ def annual_tax_audit() -> QgsProcessingModelAlgorithm:
     return model
 
 
-MODELS: list[Callable[[], QgsProcessingModelAlgorithm]] = [annual_tax_audit]
+def permit_desk_day() -> QgsProcessingModelAlgorithm:
+    model = _model(
+        "permit_desk_day",
+        "인허가 창구 하루 (permit desk day): checks a batch of applications against zoning, overlays, road "
+        "access and slope, and writes the verdict layer and one HTML report page per application.",
+    )
+    polygon = [QgsProcessing.TypeVectorPolygon]
+    _input(model, QgsProcessingParameterFeatureSource("APPLICATIONS", "Applications (인허가 신청)"))
+    _input(model, QgsProcessingParameterFeatureSource("PARCELS", "Parcels (연속지적도)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("ZONING", "Zoning (용도지역)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("OVERLAYS", "Overlays (규제지역)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("ROADS", "Roads with width_m", [QgsProcessing.TypeVectorLine]))
+    _input(model, QgsProcessingParameterRasterLayer("DEM", "DEM (수치표고)", optional=True))
+    _child(
+        model,
+        "permits",
+        "gimpo:permitcheck",
+        "인허가 검토 (permit check)",
+        {name: _from_input(name) for name in ("APPLICATIONS", "PARCELS", "ZONING", "OVERLAYS", "ROADS", "DEM")}
+        | {"MAX_REPORTS": _value(1000)},
+        {
+            "OUTPUT": ("verdicts", "Verdicts (검토 결과)"),
+            "REPORT_FOLDER": ("reports", "Report pages (검토서)"),
+        },
+    )
+    return model
+
+
+def dig_safety_check() -> QgsProcessingModelAlgorithm:
+    model = _model(
+        "dig_safety_check",
+        "굴착 안전 점검 (dig-safety check): for a batch of planned digs, every buried facility within its "
+        "3-D safety envelope with a notice per managing agency, and the clearance conflicts of the network.",
+    )
+    _input(model, QgsProcessingParameterFile("FACILITIES", "Facility store (시설물 GeoPackage)"))
+    _input(model, QgsProcessingParameterFeatureSource("DIGS", "Planned digs (굴착 계획)"))
+    _input(model, QgsProcessingParameterField("DEPTH_FIELD", "Dig depth field (m)", parentLayerParameterName="DIGS"))
+    _child(
+        model,
+        "impact",
+        "gimpo:excavationimpact",
+        "굴착 영향 시설물 (excavation impact)",
+        {
+            "FACILITIES": _from_input("FACILITIES"),
+            "DIG": _from_input("DIGS"),
+            "DEPTH_FIELD": _from_input("DEPTH_FIELD"),
+        },
+        {"OUTPUT": ("affected", "Affected facilities (영향 시설물)"), "NOTICES": ("notices", "Notices per agency")},
+    )
+    _child(
+        model,
+        "clearance",
+        "gimpo:clearancecheck",
+        "이격거리 검토 (clearance check)",
+        {"FACILITIES": _from_input("FACILITIES")},
+        {"OUTPUT": ("conflicts", "Clearance conflicts (이격거리 위반)")},
+    )
+    return model
+
+
+def safety_review() -> QgsProcessingModelAlgorithm:
+    model = _model(
+        "safety_review",
+        "안전 점검 (safety review): a heat map of complaints, complaint hot spots on a 250 m grid (Gi*), and "
+        "CCTV coverage with the blind spots inside those hot spots and the best sites for new cameras.",
+    )
+    points = [QgsProcessing.TypeVectorPoint]
+    polygon = [QgsProcessing.TypeVectorPolygon]
+    _input(model, QgsProcessingParameterFeatureSource("COMPLAINTS", "Complaints (민원)", points))
+    _input(model, QgsProcessingParameterFeatureSource("AREA", "City boundary or 행정동", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("CAMERAS", "CCTV cameras", points))
+    _input(model, QgsProcessingParameterFeatureSource("BUILDINGS", "Buildings (with height)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("CANDIDATES", "Candidate sites (streetlights)", points))
+    _child(
+        model,
+        "heat",
+        "gimpo:heatmap",
+        "민원 히트맵 (complaints heat map)",
+        {
+            "INPUT": _from_input("COMPLAINTS"),
+            "RADIUS": _value(300),
+            "PIXEL_SIZE": _value(10),
+            "MASK": _from_input("AREA"),
+        },
+        {"OUTPUT": ("heatmap", "Complaints heat map (민원 히트맵)")},
+    )
+    _child(
+        model,
+        "grid",
+        "gimpo:statisticalmap",
+        "민원 250 m 격자 (complaints per cell)",
+        {
+            "INPUT": _from_input("COMPLAINTS"),
+            "AREAS": _from_input("AREA"),
+            "AREA_KIND": _value(1),
+            "CELL_SIZE": _value(250),
+            "VALUE_NAME": _value("complaints"),
+            "OUTPUT": _value("TEMPORARY_OUTPUT"),
+        },
+    )
+    _child(
+        model,
+        "hotspots",
+        "gimpo:policymap",
+        "민원 핫스팟 (Gi* hot spots)",
+        {
+            "INPUT": _from_child("grid", "OUTPUT_LAYER"),
+            "INDICATORS": _value("complaints:+:1"),
+            "K": _value(8),
+            "OUTPUT": _value("TEMPORARY_OUTPUT"),
+            "OUTPUT_HTML": _value("TEMPORARY_OUTPUT"),
+        },
+    )
+    _child(
+        model,
+        "hot_cells",
+        "native:extractbyattribute",
+        "유의한 핫스팟 (significant hot spots)",
+        {
+            "INPUT": _from_child("hotspots", "OUTPUT_LAYER"),
+            "FIELD": _value("hotspot"),
+            "OPERATOR": _value(2),  # >
+            "VALUE": _value("0"),
+            "OUTPUT": _value("TEMPORARY_OUTPUT"),
+        },
+    )
+    _child(
+        model,
+        "coverage",
+        "gimpo:cctvcoverage",
+        "CCTV 사각지대 (coverage and blind spots)",
+        {
+            "CAMERAS": _from_input("CAMERAS"),
+            "BUILDINGS": _from_input("BUILDINGS"),
+            "TARGETS": _from_child("hot_cells", "OUTPUT"),
+            "TARGET_ID_FIELD": _value("cell_id"),
+            "CANDIDATES": _from_input("CANDIDATES"),
+            "NEW_CAMERAS": _value(10),
+        },
+        {"OUTPUT": ("coverage", "CCTV coverage and blind spots (CCTV 사각지대)")},
+    )
+    return model
+
+
+MODELS: list[Callable[[], QgsProcessingModelAlgorithm]] = [
+    annual_tax_audit,
+    permit_desk_day,
+    dig_safety_check,
+    safety_review,
+]
 
 
 def build(folder: Path = MODELS_DIR) -> list[Path]:

@@ -218,7 +218,7 @@ class PermitCheck(GimpoAlgorithm):
             )
         )
         reports = ""
-        folder = self.parameterAsString(parameters, self.REPORT_FOLDER, context)
+        folder = self.parameterAsFileOutput(parameters, self.REPORT_FOLDER, context)  # also from models
         if folder:
             from ..permit_maps import write_reports
 
