@@ -11,7 +11,12 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from gimpo_gis_plugin.core.errors import InputError
-from gimpo_gis_plugin.core.facilities.excavation import FacilityIndex, MarginOverride, excavation_impact
+from gimpo_gis_plugin.core.facilities.excavation import (
+    FacilityIndex,
+    MarginOverride,
+    affected_stretches,
+    excavation_impact,
+)
 from gimpo_gis_plugin.core.facilities.loader import load_store
 from gimpo_gis_plugin.core.facilities.network import network_frame
 from gimpo_gis_plugin.core.facilities.notices import write_notices
@@ -120,6 +125,9 @@ def test_trench_line_with_width_and_margin_override():
     trench = gpd.GeoDataFrame({"name": ["T1"]}, geometry=[LineString([(50, -5), (50, 5)])], crs=CRS)
     hits = excavation_impact(index, trench, depth_m=2.0, width_m=1.0, id_field="name")
     assert list(hits["dig_id"]) == ["T1"]
+    stretch = affected_stretches(hits)
+    assert len(stretch) == 1  # the trench (1 m) plus 0.6 m reach either side: 2.2 m of the sewer
+    assert stretch.geometry.iloc[0].length == pytest.approx(2.2, abs=0.01)
     assert hits.iloc[0]["depth_min_m"] == pytest.approx(1 + (49.5 - 0.6) / 50, abs=0.002)
     wide = index.query(box(80, -5, 90, 5), 2.0, MarginOverride(vertical_m=1.0))
     assert len(wide) == 1 and wide.iloc[0]["vertical_margin_m"] == 1.0

@@ -40,6 +40,8 @@ def test_excavation_impact_writes_ranked_facilities_and_notices(qgis_algorithm, 
     assert {"water", "sewer", "gas", "power", "telecom", "heat"} <= set(affected["facility_type"])
     assert list(affected["risk_rank"]) == sorted(affected["risk_rank"])
     assert run.results["AFFECTED_COUNT"] == len(affected)
+    stretches = gpd.read_file(tmp_path / "impact.gpkg", layer="affected_lines")
+    assert len(stretches) > 0 and set(stretches.geom_type) <= {"LineString", "MultiLineString"}
     notices = sorted((tmp_path / "notices").glob("notice_*.html"))
     assert len(notices) == affected["agency"].nunique()
 

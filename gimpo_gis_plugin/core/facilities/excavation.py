@@ -102,7 +102,7 @@ class FacilityIndex:
         candidates, reach, centre_distance = candidates[inside], reach[inside], centre_distance[inside]
         if len(candidates) == 0:
             return pd.DataFrame(columns=[c for c in IMPACT_COLUMNS if c != "dig_id"])
-        closest_depth, min_depth, critical = self._depths_in_reach(dig, candidates, reach)
+        closest_depth, min_depth, critical, parts = self._depths_in_reach(dig, candidates, reach)
         clearance = min_depth - depth_m
         v_margin = v_all[candidates]
         known = self.known[candidates]
@@ -130,6 +130,7 @@ class FacilityIndex:
                 "acc_grade": self.network["acc_grade"].to_numpy()[candidates],
                 "hazard": self.hazard[candidates],
                 "geometry": critical,
+                "reach_part": parts,
             }
         )[reached]
         frame["risk_label"] = [
@@ -151,8 +152,9 @@ class FacilityIndex:
 
     def _depths_in_reach(
         self, dig: shapely.Geometry, candidates: np.ndarray, reach: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Top depth at the closest point, the shallowest top within reach, and where that is."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Top depth at the closest point, the shallowest top within reach, where that is, and the
+        stretch of each facility within reach."""
         geoms = self.geoms[candidates]
         kind, depth_a, depth_b = self.kind[candidates], self.depth_a[candidates], self.depth_b[candidates]
         closest_points = shapely.get_point(shapely.shortest_line(geoms, dig), 0)
@@ -174,7 +176,7 @@ class FacilityIndex:
         min_depth[owner[best]] = shallow[best]
         critical = closest_points.copy()
         critical[owner[best]] = vertex_points[best]
-        return closest_depth, min_depth, critical
+        return closest_depth, min_depth, critical, parts
 
     def _fraction(self, rows: np.ndarray, points: np.ndarray) -> np.ndarray:
         """Fraction (0..1) along each facility line of the given points; 0 for point facilities."""
@@ -218,7 +220,8 @@ def excavation_impact(
     id_field: str | None = None,
     override: MarginOverride | None = None,
 ) -> gpd.GeoDataFrame:
-    """Every affected facility for every dig (``dig_id`` from ``id_field`` or the row number)."""
+    """Every affected facility for every dig (``dig_id`` from ``id_field`` or the row number), as a point
+    at its most exposed spot; :func:`affected_stretches` gives the stretches of lines within reach."""
     if digs.empty:
         raise InputError("The dig layer is empty.", "Draw the planned excavation as a polygon or a line.")
     polygons = dig_polygons(digs.geometry, width_m)
@@ -231,7 +234,19 @@ def excavation_impact(
         results.append(hits)
     combined = pd.concat(results, ignore_index=True) if results else pd.DataFrame(columns=IMPACT_COLUMNS)
     geometry = combined.pop("geometry") if "geometry" in combined else []
-    return gpd.GeoDataFrame(combined[IMPACT_COLUMNS], geometry=list(geometry), crs=digs.crs)
+    stretches = combined.pop("reach_part") if "reach_part" in combined else pd.Series([], dtype=object)
+    result = gpd.GeoDataFrame(combined[IMPACT_COLUMNS], geometry=list(geometry), crs=digs.crs)
+    result.attrs["reach_parts"] = list(stretches)
+    return result
+
+
+def affected_stretches(impact: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The part of each affected line within the dig's reach (points facilities left out): what a
+    planner sees on the map as 'this stretch of pipe is at risk'."""
+    parts = np.asarray(impact.attrs.get("reach_parts", [None] * len(impact)), dtype=object)
+    lineal = np.isin(shapely.get_type_id(parts), [1, 5])
+    frame = impact.loc[lineal].drop(columns=impact.geometry.name)
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=list(parts[lineal]), crs=impact.crs)
 
 
 def _dig_depths(digs: gpd.GeoDataFrame, depth_m: float, depth_field: str | None) -> np.ndarray:

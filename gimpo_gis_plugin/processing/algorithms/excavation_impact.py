@@ -23,7 +23,13 @@ from qgis.core import (
 )
 
 from ...core import styles
-from ...core.facilities.excavation import FacilityIndex, MarginOverride, dig_polygons, excavation_impact
+from ...core.facilities.excavation import (
+    FacilityIndex,
+    MarginOverride,
+    affected_stretches,
+    dig_polygons,
+    excavation_impact,
+)
 from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.notices import write_notices
@@ -40,6 +46,13 @@ RISK_STYLE = styles.categorized(
         styles.Category(2, "중간: 안전거리 침범", styles.Symbol("marker", "#fdae61", size=2.6)),
     ],
     styles.label_field("record_id", 7),
+)
+STRETCH_STYLE = styles.categorized(
+    "risk_level",
+    [
+        styles.Category(3, "높음: 닿음/깊이 미상", styles.Symbol("line", "#d7191c", width=1.4)),
+        styles.Category(2, "중간: 안전거리 침범", styles.Symbol("line", "#fdae61", width=1.2)),
+    ],
 )
 DIG_STYLE = styles.single_symbol(styles.Symbol("fill", "#000000", "#d7191c", 0.8, outline_only=True))
 
@@ -60,7 +73,8 @@ class ExcavationImpact(GimpoAlgorithm):
         "marked to be confirmed) unless you give your own. FACILITIES is a GeoPackage in the facility-store "
         "schema (the sample city has one); records the store had to reject are listed in the output.\n\n"
         "Output: a GeoPackage with 'affected' (one point per facility and dig, at its most exposed spot: type, "
-        "agency, horizontal distance, depth at the closest point, vertical clearance, risk rank), 'digs', and "
+        "agency, horizontal distance, depth at the closest point, vertical clearance, risk rank), 'affected_lines' "
+        "(the stretch of each line within reach), 'digs', and "
         "the store's 'data_issues' and 'rejects'; and a folder with one HTML notice per agency."
     )
 
@@ -189,11 +203,12 @@ class ExcavationImpact(GimpoAlgorithm):
             output,
             {
                 "affected": hits,
+                "affected_lines": affected_stretches(hits),
                 "digs": dig_layer,
                 "data_issues": pd.DataFrame(store.issues),
                 "rejects": pd.DataFrame(store.rejects),
             },
-            {"affected": RISK_STYLE, "digs": DIG_STYLE},
+            {"affected": RISK_STYLE, "affected_lines": STRETCH_STYLE, "digs": DIG_STYLE},
         )
         info = pd.DataFrame(
             {
