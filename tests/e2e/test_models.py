@@ -104,3 +104,42 @@ def test_permit_desk_day(qgis_algorithm, city, tmp_path):
     summary = gpd.read_file(tmp_path / "verdicts.gpkg", layer="summary")
     assert len(summary) == _layers(c)["permit_applications"]
     assert list((tmp_path / "reports").glob("*.html"))
+
+
+@pytest.mark.parametrize("recipe", ["linktaxledger", "annual_tax_audit"])
+def test_batch_recipes_name_real_parameters(qgis_process, recipe):
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "processing" / "batch" / f"{recipe}.json"
+    inputs = json.loads(path.read_text(encoding="utf-8"))["inputs"]
+    described = qgis_process("help", f"gimpo:{recipe}").stdout
+    for name in inputs:
+        assert f"{name}:" in described, f"{path.name}: {name} is not a parameter of gimpo:{recipe}"
+
+
+def test_batch_recipe_runs_from_stdin_with_json_results(city, tmp_path):
+    import json
+    import subprocess
+
+    from tests.conftest import QGIS_PROCESS
+
+    c = city["gpkg"]
+    recipe = {
+        "inputs": {
+            "PARCELS": f"{c}|layername=parcels",
+            "BUILDINGS": f"{c}|layername=buildings",
+            "LEDGER": str(city["ledger"]),
+            "OUTPUT": str(tmp_path / "linkage.gpkg"),
+        }
+    }
+    done = subprocess.run(
+        [str(QGIS_PROCESS), "--json", "run", "gimpo:linktaxledger", "-"],
+        input=json.dumps(recipe),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(done.stdout)["results"]
+    assert results["LEDGER_ROWS"] == results["MATCHED"] + results["UNMATCHED"]
