@@ -4,6 +4,7 @@ saved inside them, and render the project to out/gimpo_demo.png (offscreen, as Q
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -82,14 +83,55 @@ def build_project(out: Path, size: QSize | None = None) -> tuple[Path, Path]:
         raise RuntimeError(f"could not write {project_path}: {project.error()}")
     picture = out / "gimpo_demo.png"
     render(project, extent, picture, size or QSize(1600, 1200))
+    write_report(project, extent, out)
     if owns_app:
         project.clear()
     return project_path, picture
 
 
-def render(project: QgsProject, extent: QgsRectangle, path: Path, size: QSize) -> None:
-    """Draw the visible layers of ``project`` as QGIS's map canvas would, into a PNG."""
-    visible = [
+def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
+    """out/report.html: one map per result (its own layers over the 행정동 outline), rendered by QGIS,
+    with links to the HTML reports the algorithms wrote, for an official who does not open QGIS."""
+    maps = out / "maps"
+    maps.mkdir(exist_ok=True)
+    outline = [node.layer() for node in project.layerTreeRoot().findLayers() if node.layer().name() == "admin_dongs"]
+    sections = []
+    for group in project.layerTreeRoot().children():
+        if group.name() == "gimpo_sample_city":
+            continue
+        layers = [n.layer() for n in (group.findLayers() if isinstance(group, QgsLayerTreeGroup) else [group])]
+        layers = [layer for layer in layers if layer is not None and layer.isSpatial()]
+        if not layers:
+            continue
+        picture = maps / f"{group.name()}.png"
+        render(project, extent, picture, QSize(1000, 760), outline[:1] + layers)
+        names = ", ".join(layer.name() for layer in layers)
+        sections.append(
+            f'<section><h2>{html.escape(group.name())}</h2><p class="muted">{html.escape(names)}</p>'
+            f'<img src="maps/{picture.name}" alt="{html.escape(group.name())}"></section>'
+        )
+    pages = sorted(p for p in out.rglob("*.html") if p.name != "report.html")
+    links = "".join(
+        f'<li><a href="{p.relative_to(out)}">{html.escape(str(p.relative_to(out)))}</a></li>' for p in pages[:60]
+    )
+    report = out / "report.html"
+    report.write_text(
+        "<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>김포시 GIS 데모 보고서</title>"
+        "<style>body{font-family:NanumGothic,sans-serif;margin:2em;max-width:1100px}img{width:100%;"
+        "border:1px solid #ccc}.muted{color:#666}</style></head><body>"
+        "<h1>김포시 GIS 데모 보고서 (Gimpo GIS demo report)</h1>"
+        "<p>표본 도시에서 플러그인의 모든 처리 결과를 QGIS가 그린 지도 (every result of the demo, drawn by QGIS). "
+        "Open <code>gimpo_demo.qgz</code> in QGIS for the layers themselves.</p>"
+        + "".join(sections)
+        + f"<h2>보고서 (reports written by the algorithms)</h2><ul>{links}</ul></body></html>",
+        encoding="utf-8",
+    )
+    return report
+
+
+def render(project: QgsProject, extent: QgsRectangle, path: Path, size: QSize, layers: list | None = None) -> None:
+    """Draw ``layers`` (the first on top; default: the visible layers of ``project``) into a PNG as QGIS would."""
+    visible = layers or [
         node.layer() for node in project.layerTreeRoot().findLayers() if node.isVisible() and node.layer() is not None
     ]
     settings = QgsMapSettings()
