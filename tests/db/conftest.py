@@ -185,3 +185,13 @@ def postgis_url(postgis_cluster: PostgisCluster) -> Iterator[str]:
     yield postgis_cluster.url(name)
     with contextlib.closing(postgis_cluster.connect()) as admin, admin.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def same_geometries(left, right) -> bool:
+    """Row by row identical coordinates (empty equals empty, which ``equals_exact`` alone says is not)."""
+    import shapely
+
+    left, right = left.to_numpy(), right.to_numpy()
+    both_empty = shapely.is_empty(left) & shapely.is_empty(right)
+    both_missing = shapely.is_missing(left) & shapely.is_missing(right)
+    return bool((both_empty | both_missing | shapely.equals_exact(left, right, tolerance=0)).all())

@@ -11,13 +11,14 @@ import geopandas as gpd
 import pandas as pd
 import psycopg2
 import pytest
-import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 from gimpo_gis_plugin.core.errors import CancelledError, GimpoError
 from gimpo_gis_plugin.core.progress import Progress
 from gimpo_gis_plugin.core.store import DatabaseError, parse_postgres, read_layers, read_styles, write_layers
 from gimpo_gis_plugin.core.store.postgis import connect, read_postgis
+
+from .conftest import same_geometries
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def _assert_same_layer(expected, actual):
     assert len(actual) == len(expected)
     if isinstance(expected, gpd.GeoDataFrame):
         assert actual.crs.to_epsg() == expected.crs.to_epsg()
-        assert shapely.equals_exact(actual.geometry.to_numpy(), expected.geometry.to_numpy(), tolerance=0).all()
+        assert same_geometries(actual.geometry, expected.geometry)
     for column in expected.columns:
         if column == expected.geometry.name if isinstance(expected, gpd.GeoDataFrame) else False:
             continue

@@ -104,7 +104,12 @@ def read_styles(source: str | Path, names: list[str] | None = None) -> dict[str,
     """The default QML of each layer that has one (GeoPackage or PostgreSQL ``layer_styles``)."""
     names = names if names is not None else list_layers(source)
     if not is_postgres(source):
-        found = {name: read_embedded_style(source, name) for name in names}
+        path = Path(source)
+        if path.suffix.lower() != ".gpkg":
+            # A shapefile/GeoJSON carries its style as a sidecar .qml, which QGIS loads by default too.
+            sidecar = path.with_suffix(".qml")
+            return {name: sidecar.read_text(encoding="utf-8") for name in names[:1]} if sidecar.exists() else {}
+        found = {name: read_embedded_style(path, name) for name in names}
         return {name: qml for name, qml in found.items() if qml}
     from .layer_styles import read_default_style
 
