@@ -85,6 +85,7 @@ def test_sector_points_along_its_azimuth():
 def test_missing_azimuth_gives_a_flagged_full_circle():
     result = analyse_coverage(cameras({"cctv_id": "PTZ", "azimuth_deg": None, "fov_deg": 60.0}))
     assert bool(result.views["full_circle_assumed"].iloc[0])
+    assert result.views["direction"].iloc[0] == "360_assumed"  # what the layer style shows
     assert "full circle" in result.views["assumptions"].iloc[0]
     assert result.views.geometry.iloc[0].area == pytest.approx(math.pi * R * R, rel=1e-4)
     flagged = result.rejects[result.rejects["problem"] == "azimuth_missing"]

@@ -96,6 +96,7 @@ def analyse_coverage(
     visible = shapely.area(views) if len(views) else np.array([], dtype=float)
     view_frame = gpd.GeoDataFrame(
         records.drop(columns="geometry").assign(
+            direction=np.where(records["full_circle_assumed"].to_numpy(dtype=bool), "360_assumed", "known"),
             nominal_area_m2=np.round(nominal, 2),
             visible_area_m2=np.round(visible, 2),
             occluded_share=np.round(np.where(nominal > 0, 1 - visible / np.maximum(nominal, 1e-9), 0.0), 4),

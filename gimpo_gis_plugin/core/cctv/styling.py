@@ -11,13 +11,15 @@ from .coverage import CoverageResult
 def coverage_styles(result: CoverageResult) -> dict[str, str]:
     out = {
         "camera_views": styles.categorized(
-            "full_circle_assumed",
+            "direction",
             [
                 styles.Category(
-                    "0", "방향 있음 (azimuth known)", styles.Symbol("fill", "#74c476", "#238b45", 0.2, opacity=0.3)
+                    "known", "방향 있음 (azimuth known)", styles.Symbol("fill", "#74c476", "#238b45", 0.2, opacity=0.3)
                 ),
                 styles.Category(
-                    "1", "방향 미상: 360° 가정 (flagged)", styles.Symbol("fill", "#fdae6b", "#e6550d", 0.3, opacity=0.3)
+                    "360_assumed",
+                    "방향 미상: 360° 가정 (flagged)",
+                    styles.Symbol("fill", "#fdae6b", "#e6550d", 0.3, opacity=0.3),
                 ),
             ],
         ),
