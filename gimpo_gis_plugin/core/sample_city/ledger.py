@@ -21,27 +21,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..tax_linkage.ledger_table import DEFAULT_HEADERS
 from .buildings import USES
 
 TAX_YEAR = 2026
 # Not taxed: roads, ditches, rivers, dykes, reservoirs, schools and parks (configurable in the linkage).
 NON_TAXABLE_JIMOK = frozenset({"도", "구", "천", "제", "유", "학", "공"})
 
-LEDGER_COLUMNS = {
-    "row_id": "과세번호",
-    "year": "과세년도",
-    "object_kind": "과세대상구분",
-    "address": "물건소재지",
-    "pnu": "고유번호",
-    "bld_id": "건물관리번호",
-    "share": "지분",
-    "taxed_area": "과세면적",
-    "taxed_use": "과세용도",
-    "assessed_value": "시가표준액",
-    "tax": "재산세액",
-    "taxpayer": "납세자명",
-    "resident_no": "주민등록번호",
-}
+# The city's export headers are the ones the linkage reads by default: one definition for both.
+LEDGER_COLUMNS = DEFAULT_HEADERS
 LAND, BUILDING = "토지", "건축물"
 
 # Taxed use of land rows by 지목; 대 under a building is 대지, vacant 대 is 나대지.
