@@ -18,7 +18,9 @@ def grab():
         return
     state["done"] = True
     iface.mainWindow().grab().save(OUT)
-    # Nothing to save: without this, Exit would ask (and a modal question would hang the test).
+    # Nothing to ask on exit (a modal question would hang the test): not "save the project?", and not
+    # "save the temporary layers?", which QGIS asks of layers under /tmp (a clone there, as in CI).
+    QgsProject.instance().clear()
     QgsProject.instance().setDirty(False)
     iface.actionExit().trigger()
 
