@@ -386,14 +386,21 @@ def link_tax_ledger(
     )
 
 
+def _building_tax_per_m2(rows: pd.DataFrame, class_of: pd.Series, wanted: pd.Series) -> pd.Series:
+    """Tax per m² of floor area for each class in ``wanted``: the median over taxed buildings of that use
+    class (``class_of``: bld_id -> class), else over all taxed buildings, else 0."""
+    per_building = rows.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
+    rate = per_building["tax"] / per_building["taxed_area"]
+    by_class = rate.groupby(class_of.reindex(per_building.index)).median()
+    return wanted.map(by_class).fillna(rate.median()).fillna(0)
+
+
 def _register_findings(missing: pd.DataFrame, matched: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     """BUILDING_NOT_TAXED for register buildings missing from map and ledger, priced like GIS ones."""
     rows = matched[(matched["kind"] == BUILDING) & ~matched["is_duplicate"]]
-    per_building = rows.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
-    rate = per_building["tax"] / per_building["taxed_area"]
-    by_class = rate.groupby(buildings.set_index("bld_id")["use_class"].reindex(per_building.index)).median()
     use_class = missing["use_code"].map(building_use_classes())
-    estimate = use_class.map(by_class).fillna(rate.median()).fillna(0) * missing["floor_area"].fillna(0)
+    estimate = _building_tax_per_m2(rows, buildings.set_index("bld_id")["use_class"], use_class)
+    estimate = estimate * missing["floor_area"].fillna(0)
     return missing[["pnu", "bld_id", "row_id", "detail"]].assign(
         code="BUILDING_NOT_TAXED", tax_at_stake=estimate.round(-1).astype(np.int64)
     )
@@ -480,11 +487,7 @@ def _findings(
     # --- untaxed buildings --------------------------------------------------------------------------
     untaxed_b = buildings[~buildings["bld_id"].isin(set(bld_rows["matched_bld_id"]))]
     if len(untaxed_b):
-        per_building = live_bld.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
-        known = building_info.reindex(per_building.index)
-        rate = per_building["tax"] / per_building["taxed_area"]
-        by_class = rate.groupby(known["use_class"]).median()
-        estimate = untaxed_b["use_class"].map(by_class).fillna(rate.median()).fillna(0)
+        estimate = _building_tax_per_m2(live_bld, building_info["use_class"], untaxed_b["use_class"])
         add(
             "BUILDING_NOT_TAXED",
             pd.DataFrame(
