@@ -22,6 +22,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from .gpkg_rtree import fill_rtree
+
 _HEADER_WITH_ENVELOPE = np.dtype(
     [("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4"), ("envelope", "<f8", (4,))]
 )
@@ -82,15 +84,13 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
             for trigger, _ in triggers:
                 db.execute(f'DROP TRIGGER "{trigger}"')
         fids = np.arange(1, len(frame) + 1)
-        rtree_name = f"rtree_{name}_{geometry_column}" if spatial else ""
-        builder = _RtreeBuilder(path, rtree_name, fids, bounds) if spatial else None
         placeholders = ", ".join("?" * (len(names) + 1))
         db.executemany(
             f'INSERT INTO "{name}" (fid, {", ".join(names)}) VALUES ({placeholders})',
             zip(fids.tolist(), *values, strict=True),
         )
-        if builder is not None:
-            builder.copy_into(db)
+        if spatial:
+            fill_rtree(db, f"rtree_{name}_{geometry_column}", fids, bounds)
             present = ~np.isnan(bounds[:, 0])
             for _, sql in triggers:
                 db.execute(sql)
@@ -105,61 +105,6 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
                         name,
                     ),
                 )
-
-
-class _RtreeBuilder:
-    """Builds the layer's R-tree in a scratch database on another thread while the rows go in.
-
-    Inserting into an SQLite R-tree costs about 10 µs an entry (2 s for 200,000 parcels); sqlite3
-    releases the GIL while SQLite works, so the two inserts overlap. The finished tree is then copied
-    into the GeoPackage's (empty) R-tree as its shadow tables (_node, _rowid, _parent): plain rows,
-    the same SQLite and the same layout, no second insert.
-    """
-
-    def __init__(self, path: Path, rtree_name: str, fids: np.ndarray, bounds: np.ndarray) -> None:
-        import threading
-
-        self.rtree_name = rtree_name
-        self.scratch = path.with_name(path.name + ".rtree")
-        present = ~np.isnan(bounds[:, 0])
-        self._rows = zip(
-            fids[present].tolist(),
-            bounds[present, 0].tolist(),
-            bounds[present, 2].tolist(),
-            bounds[present, 1].tolist(),
-            bounds[present, 3].tolist(),
-            strict=True,
-        )
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._build, daemon=True)
-        self._thread.start()
-
-    def _build(self) -> None:
-        try:
-            self.scratch.unlink(missing_ok=True)
-            with contextlib.closing(sqlite3.connect(self.scratch)) as db, db:
-                db.execute("PRAGMA journal_mode = OFF")
-                db.execute("PRAGMA synchronous = OFF")
-                db.execute(f'CREATE VIRTUAL TABLE "{self.rtree_name}" USING rtree(id, minx, maxx, miny, maxy)')
-                db.executemany(f'INSERT INTO "{self.rtree_name}" VALUES (?, ?, ?, ?, ?)', self._rows)
-        except BaseException as exc:  # re-raised in the writing thread
-            self._error = exc
-
-    def copy_into(self, db: sqlite3.Connection) -> None:
-        self._thread.join()
-        try:
-            if self._error is not None:
-                raise self._error
-            db.commit()  # ATTACH is not allowed inside a transaction
-            db.execute("ATTACH DATABASE ? AS scratch", (str(self.scratch),))
-            for shadow in ("node", "rowid", "parent"):
-                table = f'"{self.rtree_name}_{shadow}"'
-                db.execute(f"DELETE FROM main.{table}")
-                db.execute(f"INSERT INTO main.{table} SELECT * FROM scratch.{table}")
-            db.commit()
-            db.execute("DETACH DATABASE scratch")
-        finally:
-            self.scratch.unlink(missing_ok=True)
 
 
 def _column_values(series: pd.Series) -> list:

@@ -56,3 +56,33 @@ def test_round_trip_with_nulls_empties_and_mixed_parts(tmp_path):
         assert triggers.fetchone()[0] >= 4  # GDAL's R-tree triggers are back for later edits
     assert pyogrio.read_dataframe(path, layer="rows")["tax"].tolist() == [10, 20]
     assert not list(tmp_path.glob("*.rtree"))
+
+
+def test_packed_rtree_is_the_one_gdal_builds_and_takes_edits(tmp_path):
+    """A tree several levels deep: same entries (SQLite's float32 rounding) as GDAL's own R-tree, same
+    answers to box queries, and GDAL's triggers keep it valid when the layer is edited afterwards."""
+    n = 6000  # 51 cells a node: three levels
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(150000.123, 180000.987, n), rng.uniform(540000.5, 570000.25, n)
+    size = rng.uniform(0.1, 40, n)
+    frame = gpd.GeoDataFrame(
+        {"n": np.arange(n)}, geometry=list(shapely.box(x, y, x + size, y + size / 3)), crs="EPSG:5186"
+    )
+    frame.loc[17, "geometry"] = None
+    ours = write_geopackage(tmp_path / "bulk.gpkg", {"boxes": frame})
+    gdal = tmp_path / "gdal.gpkg"
+    pyogrio.write_dataframe(frame, gdal, layer="boxes", driver="GPKG", spatial_index=True)
+    query = "SELECT id, minx, maxx, miny, maxy FROM rtree_boxes_geom ORDER BY id"
+    with contextlib.closing(sqlite3.connect(ours)) as a, contextlib.closing(sqlite3.connect(gdal)) as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        assert a.execute("SELECT rtreecheck('rtree_boxes_geom')").fetchone() == ("ok",)
+        depth = a.execute("SELECT data FROM rtree_boxes_geom_node WHERE nodeno = 1").fetchone()[0][:2]
+        assert int.from_bytes(depth, "big") == 2
+    for box in ((150000, 540000, 152000, 541000), (165000, 555000, 175000, 556000), (0, 0, 1, 1)):
+        expected = pyogrio.read_dataframe(gdal, layer="boxes", bbox=box)["n"].tolist()
+        assert sorted(pyogrio.read_dataframe(ours, layer="boxes", bbox=box)["n"].tolist()) == sorted(expected)
+    extra = gpd.GeoDataFrame({"n": [n]}, geometry=[shapely.box(1, 1, 2, 2)], crs="EPSG:5186")
+    pyogrio.write_dataframe(extra, ours, layer="boxes", driver="GPKG", append=True)  # through GDAL's triggers
+    assert pyogrio.read_dataframe(ours, layer="boxes", bbox=(0, 0, 3, 3))["n"].tolist() == [n]
+    with contextlib.closing(sqlite3.connect(ours)) as a:
+        assert a.execute("SELECT rtreecheck('rtree_boxes_geom')").fetchone() == ("ok",)
