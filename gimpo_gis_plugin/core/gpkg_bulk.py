@@ -109,10 +109,17 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
 
 def _column_values(series: pd.Series) -> list:
     """Python values for sqlite3: NaN and None become NULL, numpy scalars plain numbers."""
-    if series.dtype.kind == "b":
-        return series.astype(int).tolist()
-    values = series.astype(object).where(series.notna(), None)
-    if series.dtype.kind == "O" and pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+    kind = series.dtype.kind
+    if kind == "b":
+        return series.to_numpy().astype(np.int64).tolist()
+    if kind in "iuf":  # SQLite binds a NaN double as NULL: no per-value test needed
+        return series.to_numpy().tolist()
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    if kind == "O" and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
         return [v if v is None or isinstance(v, str | int | float | bytes) else str(v) for v in values.tolist()]
     return values.tolist()
 
@@ -151,10 +158,16 @@ def _geopackage_blobs(geometries: np.ndarray, srs_id: int) -> tuple[list, np.nda
     empty_header = np.zeros(1, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4")])
     empty_header["magic"], empty_header["flags"], empty_header["srs_id"] = b"GP", _FLAGS_EMPTY_NO_ENVELOPE, srs_id
     empty_bytes = empty_header.tobytes()
-    header_bytes = header.tobytes()
-    size = _HEADER_WITH_ENVELOPE.itemsize
-    for i in np.flatnonzero(filled):
-        blobs[i] = header_bytes[i * size : (i + 1) * size] + wkb[i]
+    # A void view's tolist() gives one bytes object per header, nulls kept (an 'S' view would strip them).
+    headers = header.view(np.dtype((np.void, _HEADER_WITH_ENVELOPE.itemsize)))
+    blobs: list = [None] * len(geometries)
+    if filled.all():
+        blobs = [h + w for h, w in zip(headers.tolist(), wkb.tolist(), strict=True)]
+    else:
+        for i, h, w in zip(
+            np.flatnonzero(filled).tolist(), headers[filled].tolist(), wkb[filled].tolist(), strict=True
+        ):
+            blobs[i] = h + w
     for i in np.flatnonzero(empty):
         blobs[i] = empty_bytes + wkb[i]
     return blobs, bounds
