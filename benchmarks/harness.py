@@ -57,6 +57,29 @@ def qgis_run(algorithm: str, repeat: int = 1, **parameters: object) -> Measureme
     return timed(args, repeat)
 
 
+def qgis_inprocess(
+    runs: list[tuple[str, str, dict]], warmup: list[tuple[str, dict]] = (), repeat: int = 1
+) -> dict[str, float]:
+    """Median seconds of each (name, algorithm, parameters) run by processing.run in one QGIS process.
+
+    See benchmarks/inprocess.py: start-up excluded, warm-up first, runs alternating ``repeat`` times.
+    """
+    plan = {"warmup": [list(w) for w in warmup], "runs": [list(r) for r in runs], "repeat": repeat}
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
+        json.dump(plan, handle, default=str)
+        handle.flush()
+        done = subprocess.run(
+            ["/usr/bin/python3", str(ROOT / "benchmarks" / "inprocess.py"), handle.name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"in-process benchmark failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    timings = json.loads(done.stdout.strip().splitlines()[-1])
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
 def sample_city(parcels: int, seed: int = 41570) -> Path:
     """A sample city folder of this size, generated once and cached under build/bench."""
     folder = BENCH_DIR / f"city_{parcels}_{seed}"
@@ -77,7 +100,7 @@ class Report:
                 name,
                 f"{ours.wall_s:.2f} s / {theirs.wall_s:.2f} s",
                 f"{value:.3f}",
-                f"{target}; peak {ours.peak_mb:.0f} MB",
+                f"{target}; peak {ours.peak_mb:.0f} MB" if ours.peak_mb else target,
             )
         )
         return value

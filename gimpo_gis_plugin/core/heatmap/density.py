@@ -22,8 +22,6 @@ differs from that one in a thin rim of cells; those few cells are added or remov
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -31,16 +29,16 @@ import numpy as np
 import scipy.fft
 
 from ..progress import SILENT, Progress
+from . import compiled
 from .grid import Grid
-from .kernels import POLYNOMIAL_POWER, Kernel, kernel_values, scale_factor, support_radius
+from .kernels import POLYNOMIAL_POWER, Kernel, scale_factor, support_radius
 
 # Direct evaluation works on chunks of about this many (point, cell) pairs: bounded memory, fast numpy.
-_DIRECT_CHUNK_PAIRS = 3_000_000
-_RIM_CHUNK_POINTS = 4_000
-_FLUSH_ENTRIES = 4_000_000
 _TILE = 2048
 _ONE_TILE_MAX = 4096
 _EMPTY = 1 << 40
+# Share of the rim done by the thread that also does the FFTs (measured: FFTs ≈ 70 % of the rim's time).
+_RIM_SHARE_WITH_SMOOTH = 0.2
 
 
 @dataclass
@@ -95,36 +93,28 @@ def accumulate_direct(
     scaled: bool,
     progress: Progress = SILENT,
 ) -> None:
-    """Add every point's kernel to ``out`` (float64) cell by cell, with QGIS's own arithmetic (the reference)."""
+    """Add every point's kernel to ``out`` (float64) cell by cell, with QGIS's own arithmetic.
+
+    Any kernel, one radius per point. The compiled loop does the work; it runs on slices of the
+    points so that progress is reported and cancel is honoured between slices.
+    """
     support = support_radius(kernel, bandwidth)
     place = place_points(x, y, support, grid)
-    keep = place.fits
-    pixel = grid.pixel
-    flat = out.reshape(-1)
-    buffers = place.buffer[keep]
-    done = 0
-    total = max(int(keep.sum()), 1)
-    for buffer in np.unique(buffers):
-        members = np.flatnonzero(keep)[buffers == buffer]
-        steps = np.arange(2 * buffer + 1)
-        chunk = max(1, _DIRECT_CHUNK_PAIRS // len(steps) ** 2)
-        for start in range(0, len(members), chunk):
-            idx = members[start : start + chunk]
-            centre_x = (place.xpos[idx, None] + steps + 0.5) * pixel + grid.xmin
-            centre_y = (place.ypos[idx, None] + steps + 0.5) * pixel + grid.ymin
-            dx2 = (centre_x - x[idx, None]) ** 2
-            dy2 = (centre_y - y[idx, None]) ** 2
-            distance = np.sqrt(dy2[:, :, None] + dx2[:, None, :])
-            reach = support[idx, None, None]
-            inside = ~(distance > reach)
-            band = bandwidth[idx, None, None] * np.ones_like(distance)
-            values = weight[idx, None, None] * kernel_values(kernel, distance, band, decay, scaled)
-            cells = (place.yposio[idx, None, None] + steps[None, :, None]) * grid.cols + (
-                place.xpos[idx, None, None] + steps[None, None, :]
-            )
-            flat += np.bincount(cells[inside], values[inside], minlength=flat.size)
-            done += len(idx)
-            progress.set(done / total)
+    keep = np.flatnonzero(place.fits)
+    if not len(keep):
+        return
+    scale = np.array([scale_factor(kernel, b, decay) for b in np.unique(bandwidth)]) if scaled else None
+    factor = weight.astype(np.float64)
+    if scale is not None:
+        factor = factor * scale[np.searchsorted(np.unique(bandwidth), bandwidth)]
+    size = 2 * place.buffer + 1
+    slices = max(1, min(20, len(keep) // 50_000))
+    for index, part in enumerate(np.array_split(keep, slices)):
+        compiled.add_kernels(
+            out, x[part], y[part], factor[part], bandwidth[part], support[part], place.xpos[part],
+            place.ypos[part], place.yposio[part], size[part], (grid.xmin, grid.ymin), grid.pixel, int(kernel), decay,
+        )  # fmt: skip
+        progress.set((index + 1) / slices)
 
 
 def polynomial_terms(power: int, rho: float, buffer: int) -> list[tuple[int, int, int, np.ndarray]]:
@@ -163,100 +153,6 @@ def reference_rows(rho: float, buffer: int) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
-def _runs(first: np.ndarray, last: np.ndarray, cut_first: np.ndarray, cut_last: np.ndarray):
-    """The two runs of [first, last] outside [cut_first, cut_last] (as start, end arrays)."""
-    left = (first, np.minimum(last, cut_first - 1))
-    right = (np.maximum(first, cut_last + 1), last)
-    return left, right
-
-
-def _own_rows(u: np.ndarray, v: np.ndarray, rows: np.ndarray, rho2: float, buffer: int):
-    """First and last column offset of each point's own disk in window rows ``rows`` (unclipped rows)."""
-    dv = rows[None, :] - v[:, None]
-    room = rho2 - dv * dv
-    half = np.sqrt(np.maximum(room, 0.0))
-    first = np.maximum(np.ceil(u[:, None] - half), -buffer).astype(np.int64)
-    last = np.minimum(np.floor(u[:, None] + half), buffer).astype(np.int64)
-    return first, last, room
-
-
-def _rim_corrections(
-    place: Placement,
-    members: np.ndarray,
-    weight: np.ndarray,
-    rho: float,
-    buffer: int,
-    power: int,
-    scale: float,
-    origin: tuple[int, int],
-    width: int,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(local cell index, value) to add so each point's disk is its own and not the reference disk.
-
-    In the wide rows of the disk both intervals contain the centre, so they differ only by a shift of
-    each end (usually 0 or 1 cell): two runs per row. The few rows at the top and bottom, where either
-    interval may be empty, take the general set difference (four runs).
-    """
-    ref_first, ref_last = reference_rows(rho, buffer)
-    offsets = np.arange(-buffer, buffer + 1)
-    rho2 = rho * rho
-    wide = ((np.abs(offsets) + 0.5) ** 2 <= rho2 - 1.0) & (ref_first != _EMPTY)
-    core_rows, edge_rows = np.flatnonzero(wide), np.flatnonzero(~wide)
-    for start in range(0, len(members), _RIM_CHUNK_POINTS):
-        idx = members[start : start + _RIM_CHUNK_POINTS]
-        u, v = place.u[idx], place.v[idx]
-        runs = []
-        if len(core_rows):
-            first, last, _ = _own_rows(u, v, offsets[core_rows], rho2, buffer)
-            shift_left = first - ref_first[core_rows]
-            shift_right = last - ref_last[core_rows]
-            runs.append((core_rows, np.minimum(first, ref_first[core_rows]), np.abs(shift_left), shift_left < 0))
-            runs.append((core_rows, np.minimum(last, ref_last[core_rows]) + 1, np.abs(shift_right), shift_right > 0))
-        if len(edge_rows):
-            first, last, room = _own_rows(u, v, offsets[edge_rows], rho2, buffer)
-            empty = (room < 0) | (first > last)
-            first[empty] = _EMPTY
-            last[empty] = _EMPTY - 1
-            rf = np.broadcast_to(ref_first[edge_rows], first.shape)
-            rl = np.broadcast_to(ref_last[edge_rows], first.shape)
-            # Cells in the point's own disk but not the reference one are added, the reverse removed.
-            for adds, (own_first, own_last, cut_first, cut_last) in (
-                (True, (first, last, rf, rl)),
-                (False, (rf, rl, first, last)),
-            ):
-                for run_start, run_end in _runs(own_first, own_last, cut_first, cut_last):
-                    runs.append(
-                        (edge_rows, run_start, np.maximum(run_end - run_start + 1, 0), np.full(first.shape, adds))
-                    )
-        for window_rows, run_start, lengths, adds in runs:
-            point_rows, columns = np.nonzero(lengths)
-            if not len(point_rows):
-                continue
-            counts = lengths[point_rows, columns]
-            begins = run_start[point_rows, columns]
-            signs = np.where(adds[point_rows, columns], scale, -scale)
-            longer = np.flatnonzero(counts > 1)
-            if len(longer):
-                # Runs of several cells (top and bottom of the disk): one entry per extra cell.
-                extra = counts[longer] - 1
-                ends = np.cumsum(extra)
-                step = np.arange(1, int(ends[-1]) + 1) - np.repeat(ends - extra, extra)
-                point_rows = np.concatenate([point_rows, np.repeat(point_rows[longer], extra)])
-                columns = np.concatenate([columns, np.repeat(columns[longer], extra)])
-                begins = np.concatenate([begins, np.repeat(begins[longer], extra) + step])
-                signs = np.concatenate([signs, np.repeat(signs[longer], extra)])
-            ox = begins
-            oy = offsets[window_rows[columns]]
-            point = idx[point_rows]
-            du = ox - place.u[point]
-            dv = oy - place.v[point]
-            ratio = (rho2 - (du * du + dv * dv)) / rho2
-            values = signs * weight[point] * (ratio**power if power else 1.0)
-            rows = place.crow[point] - origin[0] + buffer + oy
-            cols = place.ccol[point] - origin[1] + buffer + ox
-            yield rows * width + cols, values
-
-
 def accumulate_polynomial(
     out: np.ndarray,
     grid: Grid,
@@ -279,6 +175,7 @@ def accumulate_polynomial(
     rho = radius / grid.pixel
     scale = scale_factor(kernel, radius, 0.0) if scaled else 1.0
     terms = polynomial_terms(power, rho, buffer)
+    ref_first, ref_last = reference_rows(rho, buffer)
     tile = max(grid.rows, grid.cols) if max(grid.rows, grid.cols) <= _ONE_TILE_MAX else _TILE
     tiles_across = -(-grid.cols // tile)
     tile_of = (place.crow[keep] // tile) * tiles_across + place.ccol[keep] // tile
@@ -292,49 +189,49 @@ def accumulate_polynomial(
         row0, col0 = (tile_id // tiles_across) * tile, (tile_id % tiles_across) * tile
         height, width = min(tile, grid.rows - row0), min(tile, grid.cols - col0)
         local = (place.crow[members] - row0) * width + (place.ccol[members] - col0)
+        # In raster order the rim's writes stay in cache (random order costs a cache miss per window row).
+        by_cell = np.argsort(local, kind="stable")
+        members, local = members[by_cell], local[by_cell]
         padded = (height + 2 * buffer, width + 2 * buffer)
         shape = (scipy.fft.next_fast_len(padded[0], real=True), scipy.fft.next_fast_len(padded[1], real=True))
-        if shape not in spectra:
-            spectra[shape] = [scipy.fft.rfft2(term[3].astype(np.float32), s=shape, workers=-1) for term in terms]
-        size = padded[0] * padded[1]
 
         def smooth(members=members, local=local, height=height, width=width, shape=shape, padded=padded):
+            if shape not in spectra:  # the kernels' spectra, once per tile shape
+                spectra[shape] = [_padded_spectrum(term[3], shape) for term in terms]
+            grids = np.zeros((len(terms), height * width), dtype=np.float32)
+            exponents = np.array([term[:3] for term in terms], dtype=np.int64)
+            compiled.bin_moments(grids, local, place.u[members], place.v[members], weight[members] * scale, exponents)
             total = None
-            u, v, w = place.u[members], place.v[members], weight[members] * scale
-            q = u * u + v * v
-            for (a, b, e, _), spectrum in zip(terms, spectra[shape], strict=True):
-                moment = w * (u**a if a else 1.0) * (v**b if b else 1.0) * (q**e if e else 1.0)
-                grid_moment = np.bincount(local, moment, minlength=height * width).reshape(height, width)
-                product = scipy.fft.rfft2(grid_moment.astype(np.float32), s=shape, workers=1) * spectrum
+            for grid_moment, spectrum in zip(grids, spectra[shape], strict=True):
+                product = scipy.fft.rfft2(grid_moment.reshape(height, width), s=shape, workers=1)
+                product *= spectrum
                 total = product if total is None else total.__iadd__(product)
             block = scipy.fft.irfft2(total, s=shape, workers=1)[: padded[0], : padded[1]]
             return np.ascontiguousarray(block, dtype=np.float64)
 
-        def rim(part, origin=(row0, col0), padded=padded, size=size):
-            flat = np.zeros(size)
-            cells, values, pending = [], [], 0
-            for cell, value in _rim_corrections(place, part, weight, rho, buffer, power, scale, origin, padded[1]):
-                cells.append(cell)
-                values.append(value)
-                pending += len(cell)
-                if pending > _FLUSH_ENTRIES:
-                    flat += np.bincount(np.concatenate(cells), np.concatenate(values), minlength=size)
-                    cells, values, pending = [], [], 0
-            if cells:
-                flat += np.bincount(np.concatenate(cells), np.concatenate(values), minlength=size)
+        def rim(part, flat, row0=row0, col0=col0, padded=padded):
+            compiled.add_rim_corrections(
+                flat, padded[1], place.crow[part] - row0 + buffer, place.ccol[part] - col0 + buffer,
+                place.u[part], place.v[part], weight[part] * scale, rho, buffer, power, ref_first, ref_last,
+            )  # fmt: skip
             return flat
 
-        # numpy and pocketfft release the GIL: the smooth part and halves of the rim run side by side.
-        workers = max(1, min(os.cpu_count() or 1, 4))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            smooth_job = pool.submit(smooth)
-            rim_jobs = [pool.submit(rim, part) for part in np.array_split(members, workers) if len(part)]
-            block = smooth_job.result()
-            flat_block = block.reshape(-1)
-            for job in rim_jobs:
-                flat_block += job.result()
+        # pocketfft and the compiled code release the GIL. One thread does the smooth part and a share of
+        # the rim in its block, the other the rest of the rim in a second array (the shares about balance).
+        first, rest = np.split(members, [int(len(members) * _RIM_SHARE_WITH_SMOOTH)])
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            block_job = pool.submit(lambda first=first, padded=padded: rim(first, smooth().reshape(-1)).reshape(padded))
+            rest_job = pool.submit(rim, rest, np.zeros(padded[0] * padded[1]))
+            block = block_job.result()
+            block.reshape(-1)[:] += rest_job.result()
         _add_block(out, block, row0 - buffer, col0 - buffer)
         progress.set((step + 1) / len(occupied))
+
+
+def _padded_spectrum(kernel: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """rfft2 of the small kernel zero-padded to ``shape``: the row transforms of the zero rows are skipped."""
+    rows = scipy.fft.rfft(kernel.astype(np.float32), n=shape[1], axis=1, workers=1)
+    return scipy.fft.fft(rows, n=shape[0], axis=0, workers=1)
 
 
 def _add_block(out: np.ndarray, block: np.ndarray, top: int, left: int) -> None:
