@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 # 6 digits, a dash (or not), the gender/century digit, the rest: 900101-1234567
@@ -51,7 +52,8 @@ def mask_frame(frame: pd.DataFrame, name_columns=("taxpayer",), number_columns=(
     masked = frame.copy()
     for columns, mask in ((name_columns, mask_name), (number_columns, mask_resident_number)):
         for column in (c for c in columns if c in masked):
-            values = masked[column]
-            # Names repeat (and masked exports repeat a lot): mask each distinct value once.
-            masked[column] = values.map({v: mask(v) for v in values.dropna().unique()}).fillna("").astype(str)
+            # Names repeat (and masked exports repeat a lot): mask each distinct value once; missing -> "".
+            codes, distinct = pd.factorize(masked[column])
+            lookup = np.array([*(mask(v) for v in distinct), ""], dtype=object)
+            masked[column] = lookup[codes]  # code -1 (missing) takes the last entry
     return masked
