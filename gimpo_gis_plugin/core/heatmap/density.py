@@ -1,4 +1,4 @@
-"""Kernel density on QGIS's grid: an exact per-point reference and a fast exact method.
+"""Kernel density on QGIS's grid: a direct per-point sum and a fast exact method for large inputs.
 
 Where QGIS puts a point's kernel (``QgsKernelDensityEstimation::addFeature``): a window of
 ``2·buffer + 1`` pixels whose top-left cell is ``trunc(offset / pixel - buffer)`` in x (from the left)
@@ -16,7 +16,11 @@ so (A + B)^m expands into a few terms (kernel array in ox, oy) × (moment in u, 
 of all points per centre cell and convolving each moment grid with its kernel array (FFT) gives every
 point's kernel exactly, but cut to the disk of a point sitting on a cell centre. Each point's own disk
 differs from that one in a thin rim of cells; those few cells are added or removed point by point
-(``_rim_corrections``). The result equals the direct sum up to floating-point rounding.
+(``compiled.add_rim_corrections``). The result equals the direct sum up to floating-point rounding.
+
+The per-point loops (direct sums, moment binning, the rim) are compiled (compiled.py); numpy and
+pocketfft do the FFTs. Measured on 1,000,000 points, radius 30 pixels, 2,061² cells (CPU seconds of one
+thread): rim 0.65, moments + FFTs ≈ 0.5; the two run on two threads.
 """
 
 from __future__ import annotations
