@@ -58,44 +58,28 @@ def _cell_value(kind: int, distance2: float, bandwidth: float, reach: float, dec
 @numba.njit(cache=True, boundscheck=False)
 def _add_band(
     out: np.ndarray,
-    band_top: int,
-    band_bottom: int,
-    order: np.ndarray,
-    first: int,
-    last: int,
-    x: np.ndarray,
-    y: np.ndarray,
-    weight: np.ndarray,
-    bandwidth: np.ndarray,
-    reach: np.ndarray,
-    xpos: np.ndarray,
-    ypos: np.ndarray,
-    yposio: np.ndarray,
-    size: np.ndarray,
-    xmin: float,
-    ymin: float,
-    pixel: float,
+    band: tuple[int, int],
+    chosen: np.ndarray,
+    points: np.ndarray,
+    windows: np.ndarray,
+    frame: tuple[float, float, float],
     kind: int,
     decay: float,
 ) -> None:
-    """Add the rows band_top..band_bottom-1 of the windows of points order[first:last]."""
+    """Add the rows band[0]..band[1]-1 of the windows of the points ``chosen`` (see add_kernels)."""
+    xmin, ymin, pixel = frame
     dx2 = np.empty(out.shape[1] + 1)
-    for k in range(first, last):
-        p = order[k]
-        n = size[p]
-        top = yposio[p]
-        row0 = max(top, band_top)
-        row1 = min(top + n, band_bottom)
+    for p in chosen:
+        left, bottom_index, top, n = windows[p, 0], windows[p, 1], windows[p, 2], windows[p, 3]
+        row0, row1 = max(top, band[0]), min(top + n, band[1])
         if row0 >= row1:
             continue
-        px, py, w, bw, rc = x[p], y[p], weight[p], bandwidth[p], reach[p]
-        left = xpos[p]
+        px, py, w, bw, reach = points[p, 0], points[p, 1], points[p, 2], points[p, 3], points[p, 4]
         for j in range(n):
             dx = (left + j + 0.5) * pixel + xmin - px
             dx2[j] = dx * dx
         for row in range(row0, row1):
-            i = row - top
-            dy = (ypos[p] + i + 0.5) * pixel + ymin - py
+            dy = (bottom_index + row - top + 0.5) * pixel + ymin - py
             dy2 = dy * dy
             line = out[row, left : left + n]
             if _is_power(kind):
@@ -110,7 +94,7 @@ def _add_band(
                 _add_power_row(line, dx2, dy2, j0, j1, w, 1.0 / (bw * bw), kind)
             else:
                 for j in range(n):
-                    line[j] += w * _cell_value(kind, dx2[j] + dy2, bw, rc, decay)
+                    line[j] += w * _cell_value(kind, dx2[j] + dy2, bw, reach, decay)
 
 
 @numba.njit(cache=True, boundscheck=False, inline="always")
@@ -132,70 +116,56 @@ def _add_power_row(
 
 
 @numba.njit(cache=True, parallel=True, boundscheck=False)
-def _add_all(
+def _add_bands(
     out: np.ndarray,
     bands: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
+    ranges: np.ndarray,
     order: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-    weight: np.ndarray,
-    bandwidth: np.ndarray,
-    reach: np.ndarray,
-    xpos: np.ndarray,
-    ypos: np.ndarray,
-    yposio: np.ndarray,
-    size: np.ndarray,
-    xmin: float,
-    ymin: float,
-    pixel: float,
+    points: np.ndarray,
+    windows: np.ndarray,
+    frame: tuple[float, float, float],
     kind: int,
     decay: float,
 ) -> None:
     for b in numba.prange(len(bands) - 1):
-        _add_band(
-            out, bands[b], bands[b + 1], order, starts[b], ends[b], x, y, weight, bandwidth, reach,
-            xpos, ypos, yposio, size, xmin, ymin, pixel, kind, decay,
-        )  # fmt: skip
+        chosen = order[ranges[b, 0] : ranges[b, 1]]
+        _add_band(out, (bands[b], bands[b + 1]), chosen, points, windows, frame, kind, decay)
 
 
 def add_kernels(
     out: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-    weight: np.ndarray,
-    bandwidth: np.ndarray,
-    reach: np.ndarray,
-    xpos: np.ndarray,
-    ypos: np.ndarray,
-    yposio: np.ndarray,
-    size: np.ndarray,
-    origin: tuple[float, float],
-    pixel: float,
+    points: np.ndarray,
+    windows: np.ndarray,
+    frame: tuple[float, float, float],
     kind: int,
     decay: float,
     band_rows: int = 64,
 ) -> None:
-    """Add each point's raw kernel × weight to ``out`` (rows top-down), windows as given, in parallel.
+    """Add each point's raw kernel × weight to ``out`` (rows top-down), in parallel over bands of rows.
 
-    The windows must lie inside ``out`` (the caller drops the points QGIS would drop). Points are
-    sorted by their window's top row so that each band finds its points with two binary searches.
+    ``points``: float rows (x, y, weight, bandwidth, reach); ``windows``: int rows (xpos, ypos,
+    yposio, size) as QGIS places them; ``frame``: (xmin, ymin, pixel) of the grid. The windows must lie
+    inside ``out`` (the caller drops the points QGIS would drop). Points are sorted by their window's
+    top row so that each band finds its points with two binary searches.
     """
-    if not len(x):
+    if not len(points):
         return
     rows = out.shape[0]
-    order = np.argsort(yposio, kind="stable")
-    tops = yposio[order]
-    bottoms_max = int(size.max())
+    tops = windows[:, 2]
+    order = np.lexsort((windows[:, 0], tops))
+    sorted_tops = tops[order]
     bands = np.arange(0, rows + band_rows, band_rows, dtype=np.int64)
     bands[-1] = rows
     # A window starting at row t covers rows t..t+size-1: band [b0, b1) needs tops in (b0 - size, b1).
-    starts = np.searchsorted(tops, bands[:-1] - bottoms_max, side="right").astype(np.int64)
-    ends = np.searchsorted(tops, bands[1:], side="left").astype(np.int64)
-    _add_all(
-        out, bands, starts, ends, order.astype(np.int64), x, y, weight, bandwidth, reach,
-        xpos, ypos, yposio, size, float(origin[0]), float(origin[1]), float(pixel), int(kind), float(decay),
+    ranges = np.column_stack(
+        [
+            np.searchsorted(sorted_tops, bands[:-1] - int(windows[:, 3].max()), side="right"),
+            np.searchsorted(sorted_tops, bands[1:], side="left"),
+        ]
+    ).astype(np.int64)
+    _add_bands(
+        out, bands, ranges, order.astype(np.int64), np.ascontiguousarray(points, dtype=np.float64),
+        np.ascontiguousarray(windows, dtype=np.int64), tuple(float(f) for f in frame), int(kind), float(decay),
     )  # fmt: skip
 
 

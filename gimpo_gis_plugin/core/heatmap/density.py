@@ -111,13 +111,11 @@ def accumulate_direct(
     factor = weight.astype(np.float64)
     if scale is not None:
         factor = factor * scale[np.searchsorted(np.unique(bandwidth), bandwidth)]
-    size = 2 * place.buffer + 1
+    points = np.column_stack([x, y, factor, bandwidth, support])
+    windows = np.column_stack([place.xpos, place.ypos, place.yposio, 2 * place.buffer + 1])
     slices = max(1, min(20, len(keep) // 50_000))
     for index, part in enumerate(np.array_split(keep, slices)):
-        compiled.add_kernels(
-            out, x[part], y[part], factor[part], bandwidth[part], support[part], place.xpos[part],
-            place.ypos[part], place.yposio[part], size[part], (grid.xmin, grid.ymin), grid.pixel, int(kernel), decay,
-        )  # fmt: skip
+        compiled.add_kernels(out, points[part], windows[part], (grid.xmin, grid.ymin, grid.pixel), int(kernel), decay)
         progress.set((index + 1) / slices)
 
 
