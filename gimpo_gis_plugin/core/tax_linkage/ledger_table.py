@@ -9,6 +9,7 @@ its row number instead of a failed read.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,19 +114,21 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
             raise InputError(f"Cannot read the workbook {path}: {exc}") from exc
         encoding, text = "XLSX", ""
     else:
-        import io
-
-        text, encoding = decode_text(path)
         data = path.read_bytes()
+        body, encoding = _body_and_encoding(data)
+        text = body  # the separator and blank tests below work on the bytes (all ASCII in both encodings)
         try:
-            # Parsing the bytes is faster than parsing the decoded text; the decode above detected the encoding.
+            # The C parser decodes while it parses; it raises on bytes that are not CP949 either.
             raw = pd.read_csv(
-                io.BytesIO(data[3:] if data.startswith(b"\xef\xbb\xbf") else data),
+                io.BytesIO(body),
                 dtype=str,
                 keep_default_na=False,
-                sep=_separator(text),
+                na_filter=False,  # every value stays text, empty ones ""
+                sep=_separator(body),
                 encoding="cp949" if encoding.startswith("CP949") else "utf-8",
             )
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path) from exc
         except (pd.errors.ParserError, ValueError) as exc:
             raise InputError(f"Cannot read {path} as CSV: {exc}", "Check the separator and quoting.") from exc
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -134,7 +137,7 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
     for name in COLUMNS:
         if name not in rows:
             rows[name] = ""
-    rows = rows[COLUMNS].astype(str)
+    rows = rows[COLUMNS] if encoding != "XLSX" else rows[COLUMNS].astype(str)  # CSV values are all text
     if encoding == "XLSX" or _padded(text):  # stripping 400,000 rows costs seconds: only when needed
         rows = rows.apply(lambda column: column.str.strip())
     for name in NUMERIC:
@@ -142,19 +145,46 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
     rows["source_row"] = np.arange(2, len(rows) + 2)
     missing_id = rows["row_id"] == ""
     rows.loc[missing_id, "row_id"] = "row " + rows.loc[missing_id, "source_row"].astype(str)
-    return LedgerTable(rows.reset_index(drop=True), encoding, str(path), used)
+    return LedgerTable(rows, encoding, str(path), used)  # the reader's RangeIndex
 
 
-def _padded(text: str) -> bool:
-    """Whether any field may start or end with blanks (substring tests: a regex over 60 MB takes seconds)."""
+def _body_and_encoding(data: bytes) -> tuple[bytes, str]:
+    """The bytes after a UTF-8 BOM and the encoding: UTF-8 when they decode as such, else CP949 (which
+    the parser then checks while it decodes). A CP949 file fails the UTF-8 test at its first Korean byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:], "UTF-8"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data, "CP949/EUC-KR"
+    return data, "UTF-8"
+
+
+def _encoding_error(path: Path) -> EncodingError:
+    return EncodingError(
+        f"{path}: the text is in none of the encodings tried ({', '.join(ENCODINGS)} / EUC-KR).",
+        "Save the ledger as UTF-8 or CP949 (Excel: 'CSV UTF-8' or 'CSV (쉼표로 분리)').",
+    )
+
+
+def _padded(text: str | bytes) -> bool:
+    """Whether any field may start or end with blanks (substring tests: a regex over 60 MB takes seconds).
+    Works on the raw bytes too: blanks, separators and line ends are ASCII, never part of a CP949 or
+    UTF-8 multi-byte character."""
     separator = _separator(text)
     pads = (f" {separator}", f"{separator} ", f"\t{separator}", f"{separator}\t", " \n", "\n ", " \r", "\t\n")
+    if isinstance(text, bytes):
+        return any(pad.encode() in text for pad in pads) or text.startswith((b" ", b"\t"))
     return any(pad in text for pad in pads) or text.startswith((" ", "\t"))
 
 
-def _separator(text: str) -> str:
+def _separator(text: str | bytes) -> str:
     """The separator of the header line (comma, tab, semicolon or pipe): the C parser needs it given."""
-    header = text.split("\n", 1)[0]
+    if isinstance(text, bytes):
+        end = text.find(b"\n")
+        header = (text if end < 0 else text[:end]).decode("latin-1")  # only ASCII separators are counted
+    else:
+        header = text.split("\n", 1)[0]
     return max((",", "\t", ";", "|"), key=header.count)
 
 
@@ -189,7 +219,9 @@ def _resolve_columns(headers: pd.Index, mapping: dict[str, str], path: Path) -> 
 def _to_number(values: pd.Series) -> pd.Series:
     """Numbers as written in ledgers (``1,234.5``, ``88㎡``); text that is no number becomes NaN."""
     numbers = pd.to_numeric(values, errors="coerce")
-    odd = numbers.isna() & (values.str.strip() != "")
+    missing = numbers.isna().to_numpy()
+    odd = missing.copy()
+    odd[missing] = (values[missing].str.strip() != "").to_numpy(dtype=bool)  # only the few that are no number
     if odd.any():  # only the few written with separators or units need cleaning
         cleaned = values[odd].str.replace(",", "", regex=False).str.replace("㎡", "", regex=False).str.strip()
         numbers[odd] = pd.to_numeric(cleaned, errors="coerce")
