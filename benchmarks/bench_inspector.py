@@ -7,11 +7,7 @@ measured inside the running application, not per process.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
-from .harness import BENCH_DIR, ROOT, qgis_run, sample_city
+from .harness import BENCH_DIR, python_script, qgis_run, sample_city
 
 PARCELS = 200_000
 TARGET_MS = 100.0
@@ -35,15 +31,7 @@ def linkage_output(parcels: int = PARCELS):
 
 def run(report) -> None:
     gpkg = linkage_output()
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "inspector_clicks.py"), str(gpkg), "100"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"inspector_clicks.py failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = python_script("inspector_clicks.py", str(gpkg), "100")
     report.figure(
         f"inspector click → panel ({result['parcels']:,} parcels)",
         f"median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms",

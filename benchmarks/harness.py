@@ -11,6 +11,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,16 @@ def qgis_run(algorithm: str, repeat: int = 1, **parameters: object) -> Measureme
     return timed(args, repeat)
 
 
+def python_script(name: str, *args: str) -> dict:
+    """Run benchmarks/<name> in a fresh Python (the venv sees PyQGIS); its last stdout line as JSON."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def qgis_inprocess(
     runs: list[tuple[str, str, dict]], warmup: list[tuple[str, dict]] = (), repeat: int = 1
 ) -> dict[str, float]:
@@ -68,15 +79,7 @@ def qgis_inprocess(
     with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
         json.dump(plan, handle, default=str)
         handle.flush()
-        done = subprocess.run(
-            ["/usr/bin/python3", str(ROOT / "benchmarks" / "inprocess.py"), handle.name],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"in-process benchmark failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    timings = json.loads(done.stdout.strip().splitlines()[-1])
+        timings = python_script("inprocess.py", handle.name)
     return {name: statistics.median(values) for name, values in timings.items()}
 
 
