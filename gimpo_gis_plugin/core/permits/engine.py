@@ -87,112 +87,43 @@ def _overlay_findings(
         label = f"{kind} {subkind}".strip()
         rule = rules.overlay_rule(kind, subkind)
         where = f"{label} ({row.get('name', '') or ''}) covers {share:.1f}% of the site."
-        if rule is None:
-            findings.append(
-                Finding(
-                    app_id,
-                    "overlay",
-                    label,
-                    REVIEW,
-                    round(share, 1),
-                    None,
-                    "%",
-                    detail=f"{where} This overlay kind is not in overlay_rules.csv.",
-                )
-            )
-        elif rule.effect == "prohibited":
-            status = FAIL if rule.status != TO_BE_CONFIRMED else REVIEW
-            findings.append(
-                Finding(
-                    app_id,
-                    "overlay",
-                    label,
-                    status,
-                    round(share, 1),
-                    None,
-                    "%",
-                    rule.legal_basis,
-                    f"{where} Building and development are prohibited in principle; only the "
-                    f"statutory exceptions ({rule.agency}) can allow it.",
-                )
-            )
-        elif rule.effect == "consultation":
-            findings.append(
-                Finding(
-                    app_id,
-                    "overlay",
-                    label,
-                    REVIEW,
-                    round(share, 1),
-                    None,
-                    "%",
-                    rule.legal_basis,
-                    f"{where} Consultation required: {rule.agency}.",
-                )
-            )
-        else:
-            limit = pd.to_numeric(row.get("max_height_m"), errors="coerce")
-            if not np.isfinite(limit):
-                findings.append(
-                    Finding(
-                        app_id,
-                        "overlay",
-                        label,
-                        REVIEW,
-                        height,
-                        None,
-                        "m",
-                        rule.legal_basis,
-                        f"{where} The overlay has no height limit recorded; ask {rule.agency}.",
-                    )
-                )
-            elif height is None:
-                findings.append(
-                    Finding(
-                        app_id,
-                        "overlay",
-                        label,
-                        INSUFFICIENT,
-                        None,
-                        float(limit),
-                        "m",
-                        rule.legal_basis,
-                        f"{where} The proposed height is missing.",
-                    )
-                )
-            elif height > limit:
-                findings.append(
-                    Finding(
-                        app_id,
-                        "overlay",
-                        label,
-                        FAIL,
-                        height,
-                        float(limit),
-                        "m",
-                        rule.legal_basis,
-                        f"{where} Proposed height {height:g} m exceeds the limit {limit:g} m.",
-                    )
-                )
-            else:
-                findings.append(
-                    Finding(
-                        app_id,
-                        "overlay",
-                        label,
-                        REVIEW,
-                        height,
-                        float(limit),
-                        "m",
-                        rule.legal_basis,
-                        f"{where} Height {height:g} m within {limit:g} m; consultation: {rule.agency}.",
-                    )
-                )
+        findings.append(_one_overlay(app_id, label, rule, row, round(share, 1), height, where))
     if not findings:
         findings.append(
             Finding(app_id, "overlay", "중첩 규제", PASS, 0.0, None, "%", detail="No overlay touches the site.")
         )
     return findings
+
+
+def _one_overlay(
+    app_id: str, label: str, rule, row: pd.Series, share: float, height: float | None, where: str
+) -> Finding:
+    """The finding of one overlay on a site: by the rule's effect (prohibited, consultation, height limit)."""
+
+    def finding(status: str, value, limit, unit: str, detail: str) -> Finding:
+        basis = rule.legal_basis if rule is not None else ""
+        return Finding(app_id, "overlay", label, status, value, limit, unit, basis, f"{where} {detail}")
+
+    if rule is None:
+        return finding(REVIEW, share, None, "%", "This overlay kind is not in overlay_rules.csv.")
+    if rule.effect == "prohibited":
+        return finding(
+            FAIL if rule.status != TO_BE_CONFIRMED else REVIEW, share, None, "%",
+            f"Building and development are prohibited in principle; only the statutory exceptions "
+            f"({rule.agency}) can allow it.",
+        )  # fmt: skip
+    if rule.effect == "consultation":
+        return finding(REVIEW, share, None, "%", f"Consultation required: {rule.agency}.")
+    limit = pd.to_numeric(row.get("max_height_m"), errors="coerce")
+    if not np.isfinite(limit):
+        return finding(REVIEW, height, None, "m", f"The overlay has no height limit recorded; ask {rule.agency}.")
+    if height is None:
+        return finding(INSUFFICIENT, None, float(limit), "m", "The proposed height is missing.")
+    if height > limit:
+        return finding(FAIL, height, float(limit), "m", f"Proposed height {height:g} m exceeds the limit {limit:g} m.")
+    return finding(
+        REVIEW, height, float(limit), "m", f"Height {height:g} m within {limit:g} m; consultation: {rule.agency}."
+    )
 
 
 def _slope_finding(app_id: str, site, dem: Dem | None, zoning: SiteZoning, rules: PermitRules) -> Finding:
