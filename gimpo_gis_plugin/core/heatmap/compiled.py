@@ -282,3 +282,19 @@ def bin_moments(
             for _ in range(exponents[t, 2]):
                 value *= q
             grids[t, cell] += value
+
+
+@numba.njit(cache=True, boundscheck=False)
+def order_by_cell(cells: np.ndarray, count: int) -> np.ndarray:
+    """Indices that put ``cells`` (0..count-1) in raster order: a counting sort, linear instead of n log n."""
+    starts = np.zeros(count + 1, dtype=np.int64)
+    for cell in cells:
+        starts[cell + 1] += 1
+    for cell in range(count):
+        starts[cell + 1] += starts[cell]
+    order = np.empty(len(cells), dtype=np.int64)
+    for index in range(len(cells)):
+        cell = cells[index]
+        order[starts[cell]] = index
+        starts[cell] += 1
+    return order

@@ -181,8 +181,9 @@ def accumulate_polynomial(
     tile = max(grid.rows, grid.cols) if max(grid.rows, grid.cols) <= _ONE_TILE_MAX else _TILE
     tiles_across = -(-grid.cols // tile)
     tile_of = (place.crow[keep] // tile) * tiles_across + place.ccol[keep] // tile
-    order = np.argsort(tile_of, kind="stable")
-    keep, tile_of = keep[order], tile_of[order]
+    if tiles_across > 1 or grid.rows > tile:
+        order = np.argsort(tile_of, kind="stable")
+        keep, tile_of = keep[order], tile_of[order]
     bounds = np.searchsorted(tile_of, np.arange(tile_of.max() + 2))
     spectra: dict[tuple[int, int], list[np.ndarray]] = {}
     occupied = np.flatnonzero(np.diff(bounds))
@@ -192,7 +193,7 @@ def accumulate_polynomial(
         height, width = min(tile, grid.rows - row0), min(tile, grid.cols - col0)
         local = (place.crow[members] - row0) * width + (place.ccol[members] - col0)
         # In raster order the rim's writes stay in cache (random order costs a cache miss per window row).
-        by_cell = np.argsort(local, kind="stable")
+        by_cell = compiled.order_by_cell(local, height * width)
         members, local = members[by_cell], local[by_cell]
         padded = (height + 2 * buffer, width + 2 * buffer)
         shape = (scipy.fft.next_fast_len(padded[0], real=True), scipy.fft.next_fast_len(padded[1], real=True))
