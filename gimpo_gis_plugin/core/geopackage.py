@@ -114,6 +114,8 @@ def write_geopackage(
             _write_layer(tmp, name, frame)
         if styles:
             _embed_styles(tmp, layers, styles, descriptions)
+        if descriptions:
+            _describe_layers(tmp, {name: text for name, text in descriptions.items() if name in layers})
     return path
 
 
@@ -164,6 +166,15 @@ def _embed_styles(
                 " VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
                 (name, geometry_column, name, qml, descriptions.get(name, "")),
             )
+
+
+def _describe_layers(path: Path, descriptions: Mapping[str, str]) -> None:
+    """The layer's description in gpkg_contents, which QGIS shows as the layer's abstract."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.executemany(
+            "UPDATE gpkg_contents SET description = ? WHERE table_name = ?",
+            [(text, name) for name, text in descriptions.items()],
+        )
 
 
 def read_embedded_style(path: str | Path, layer: str) -> str | None:

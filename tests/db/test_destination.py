@@ -19,6 +19,9 @@ EXPECTED = {"host": "db.gimpo.go.kr", "port": "5432", "dbname": "gimpo", "user":
         "PG:dbname='gimpo' host='db.gimpo.go.kr' port=5432 user='tax' password='p\\'w d' active_schema=tax_2026",
         "dbname='gimpo' host=db.gimpo.go.kr port=5432 user='tax' password='p\\'w d' sslmode=prefer key='fid' "
         'srid=5186 type=MultiPolygon checkPrimaryKeyUnicity=\'1\' table="tax_2026"."parcels" (geom)',
+        # QGIS Processing's name for a PostGIS layer (what qgis_process opens as an input layer)
+        "postgres://dbname='gimpo' host=db.gimpo.go.kr port=5432 user='tax' password='p\\'w d' "
+        'key=\'fid\' table="tax_2026"."parcels" (geom)',
     ],
 )
 def test_the_accepted_forms_name_the_same_place(destination):

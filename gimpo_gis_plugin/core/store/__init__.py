@@ -22,14 +22,24 @@ import pandas as pd
 import pyogrio
 
 from ..errors import InputError
-from ..geopackage import read_embedded_style, write_geopackage
+from ..geopackage import check_writable, read_embedded_style, write_geopackage
 from ..progress import SILENT, Progress
 from .destination import PostgresTarget, is_postgres, parse_postgres
-from .postgis import GEOMETRY_COLUMN, PRIMARY_KEY, DatabaseError, connect, list_tables, read_postgis, write_postgis
+from .postgis import (
+    GEOMETRY_COLUMN,
+    PRIMARY_KEY,
+    DatabaseError,
+    check_postgis,
+    connect,
+    list_tables,
+    read_postgis,
+    write_postgis,
+)
 
 __all__ = [
     "DatabaseError",
     "PostgresTarget",
+    "check_destination",
     "is_postgres",
     "layer_source",
     "list_layers",
@@ -72,6 +82,16 @@ def write_layers(
         descriptions = {target.table: descriptions[only]} if descriptions and only in descriptions else None
     write_postgis(target, layers, styles, descriptions, progress)
     return str(destination)
+
+
+def check_destination(destination: str | Path) -> None:
+    """Fail now, before any computation, when ``destination`` cannot be written: a file in a folder that
+    does not exist or is read-only, or a database that cannot be reached, refuses the login or lacks PostGIS.
+    """
+    if is_postgres(destination):
+        check_postgis(parse_postgres(str(destination)))
+    else:
+        check_writable(Path(destination))
 
 
 def list_layers(source: str | Path) -> list[str]:

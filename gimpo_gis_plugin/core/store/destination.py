@@ -7,7 +7,8 @@ Planners paste what their tool shows them, so all of these name the same place:
 - ``PG:dbname=gimpo host=db.gimpo.go.kr user=tax schemas=tax`` (GDAL/ogr2ogr; ``active_schema`` and
   ``schemas`` give the schema, ``tables`` one table),
 - ``dbname='gimpo' host=db port=5432 user='tax' table="tax"."parcels" (geom)`` (a QGIS layer source;
-  only the connection, schema and table are used).
+  only the connection, schema and table are used), also prefixed ``postgres://`` as QGIS Processing
+  writes a PostGIS layer (``qgis_process`` opens an input layer only in that form).
 
 Values are parsed, never pasted into SQL: the connection settings go to libpq as keywords and the
 schema/table names are quoted as identifiers by the writer.
@@ -91,6 +92,14 @@ class PostgresTarget:
         return PostgresTarget(dict(self.conninfo), schema or self.schema, self.table)
 
 
+def strip_provider_prefix(text: str) -> str:
+    """``postgres://dbname=... table=...`` (QGIS Processing's provider-prefixed layer) -> the layer URI."""
+    for prefix in ("postgres://", "postgresql://"):
+        if text.lower().startswith(prefix) and _KEYWORD_START.match(text[len(prefix) :]):
+            return text[len(prefix) :]
+    return text
+
+
 def is_postgres(destination: str | Path) -> bool:
     """True when ``destination`` names a PostgreSQL database rather than a file."""
     if isinstance(destination, Path):
@@ -101,7 +110,7 @@ def is_postgres(destination: str | Path) -> bool:
 
 def parse_postgres(destination: str) -> PostgresTarget:
     """Parse any of the accepted forms into a :class:`PostgresTarget`; raise InputError naming the problem."""
-    text = destination.strip()
+    text = strip_provider_prefix(destination.strip())
     if text.lower().startswith(("postgres://", "postgresql://")):
         return _parse_url(text)
     if text.lower().startswith("pg:"):

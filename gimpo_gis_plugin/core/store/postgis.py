@@ -141,6 +141,11 @@ def write_postgis(
                     progress.set(index / max(len(plans), 1))
                     progress.info(f"PostGIS: {schema}.{name} ({len(plan.frame):,} rows)")
                     _write_table(cursor, sql, schema, name, plan)
+                for name, text in descriptions.items():  # the table comment: QGIS shows it as the abstract
+                    if name in plans:
+                        cursor.execute(
+                            sql.SQL("COMMENT ON TABLE {} IS {}").format(sql.Identifier(schema, name), sql.Literal(text))
+                        )
                 geometry_columns = {name: GEOMETRY_COLUMN if plan.geometry else None for name, plan in plans.items()}
                 replace_styles(cursor, target.database, schema, geometry_columns, styles, descriptions)
                 progress.check()  # a cancel before commit leaves the database as it was
@@ -170,6 +175,13 @@ def _write_error(target: PostgresTarget, schema: str, exc: Exception) -> Databas
             "Drop or adjust those views first, or publish into another schema.",
         )
     return DatabaseError(f"Nothing was written to {where}: {detail}", "The database was left as it was.")
+
+
+def check_postgis(target: PostgresTarget) -> None:
+    """Connect once and check that PostGIS is there: a wrong password or an unreachable server then fails
+    in seconds, before an algorithm computes for minutes, and with the same message the write would give."""
+    with connect(target) as connection, connection.cursor() as cursor:
+        _require_postgis(cursor, target)
 
 
 def _require_postgis(cursor: Any, target: PostgresTarget) -> None:
