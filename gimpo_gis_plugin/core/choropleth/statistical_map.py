@@ -10,9 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import styles
+from .. import store, styles
 from ..errors import InputError
-from ..geopackage import check_writable, write_geopackage
 from ..progress import SILENT, Progress
 from .aggregate import STATISTIC_LABELS, aggregate, apportion_population
 from .areas import hex_grid, square_grid
@@ -160,9 +159,8 @@ def graduated_style(
     )
 
 
-def write_statistical_map(result: StatisticalMap, path: str | Path, options: StatisticalMapOptions) -> Path:
-    path = Path(path)
-    check_writable(path)
+def write_statistical_map(result: StatisticalMap, path: str | Path, options: StatisticalMapOptions) -> str | Path:
+    """Write the map to ``path``: a GeoPackage, or a PostgreSQL destination (see core.store)."""
     label_field = next((c for c in ("admin_dong_name", "legal_dong_name") if c in result.areas.columns), None)
     description = (
         f"{STATISTIC_LABELS[options.statistic]}"
@@ -171,7 +169,7 @@ def write_statistical_map(result: StatisticalMap, path: str | Path, options: Sta
         f"GVF {result.classification.gvf:.3f}"
     )
     rejects = result.rejects.assign(reason=result.rejects["reason"].astype(str))
-    return write_geopackage(
+    store.write_layers(
         path,
         {LAYER_NAME: result.areas, "classes": result.classes, "rejects": rejects},
         {
@@ -181,3 +179,4 @@ def write_statistical_map(result: StatisticalMap, path: str | Path, options: Sta
         },
         {LAYER_NAME: description},
     )
+    return path

@@ -24,6 +24,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from .. import store
 from ..errors import InputError, MissingColumnsError
 from ..vector_io import DEFAULT_CRS, read_vector
 from .schema import LINE_LAYERS, UNDERGROUND_LAYERS, LayerSpec
@@ -105,22 +106,39 @@ def load_store(
     )
 
 
-def _read_source(path: str | Path) -> dict[str, gpd.GeoDataFrame]:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Facility store {path} does not exist.", "Give the GeoPackage with the facility tables.")
-    try:
-        available = [str(row[0]) for row in pyogrio.list_layers(path)]
-    except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
-        raise InputError(f"Cannot read {path}: {exc}") from exc
+def _read_source(source: str | Path) -> dict[str, gpd.GeoDataFrame]:
+    """The schema tables of a GeoPackage, or of a PostGIS schema (core.store destination, e.g. the
+    integrated database the city was published to)."""
+    if store.is_postgres(source):
+        available = store.list_layers(source)
+    else:
+        source = Path(source)
+        if not source.exists():
+            raise InputError(
+                f"Facility store {source} does not exist.", "Give the GeoPackage with the facility tables."
+            )
+        try:
+            available = [str(row[0]) for row in pyogrio.list_layers(source)]
+        except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
+            raise InputError(f"Cannot read {source}: {exc}") from exc
     by_lower = {name.lower(): name for name in available}
     found = {spec: by_lower[spec] for spec in UNDERGROUND_LAYERS if spec in by_lower}
     if not found:
+        where = store.parse_postgres(str(source)).describe() if store.is_postgres(source) else str(source)
         raise InputError(
-            f"{path} has none of the facility tables (layers: {', '.join(available) or 'none'}).",
+            f"{where} has none of the facility tables (layers: {', '.join(available) or 'none'}).",
             f"Name the layers as the schema does: {', '.join(UNDERGROUND_LAYERS)}.",
         )
-    return {name: read_vector(path, layer) for name, layer in found.items()}
+    if not store.is_postgres(source):
+        return {name: read_vector(source, layer) for name, layer in found.items()}
+    frames = store.read_layers(source, list(found.values()))
+    return {name: _in_city_crs(frames[layer], layer) for name, layer in found.items()}
+
+
+def _in_city_crs(frame: gpd.GeoDataFrame, layer: str) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        raise InputError(f"Facility table {layer} has no coordinate reference system (SRID 0).")
+    return frame if frame.crs.equals(DEFAULT_CRS) else frame.to_crs(DEFAULT_CRS)
 
 
 def validate_layer(

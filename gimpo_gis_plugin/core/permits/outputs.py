@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import styles
-from ..geopackage import write_geopackage
+from .. import store, styles
 from .engine import VERDICTS, PermitResult
 
 VERDICT_COLORS = {
@@ -29,11 +28,13 @@ def summary_style() -> str:
     )
 
 
-def write_permit_outputs(path: str | Path, result: PermitResult) -> Path:
-    """Write ``summary`` (polygons; applications without a site have no geometry) and ``findings``."""
-    return write_geopackage(
+def write_permit_outputs(path: str | Path, result: PermitResult) -> str | Path:
+    """Write ``summary`` (polygons; applications without a site have no geometry) and ``findings`` to a
+    GeoPackage or a PostgreSQL destination (see core.store)."""
+    store.write_layers(
         path,
         {"summary": result.summary, "findings": result.findings},
         {"summary": summary_style()},
         {"summary": f"Permit check verdicts (rules {result.rules_version})"},
     )
+    return path

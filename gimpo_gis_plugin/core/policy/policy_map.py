@@ -4,10 +4,8 @@ that explains itself (method table in the GeoPackage, layer description, HTML su
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +14,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import styles
+from .. import store, styles
 from ..choropleth.classify import classify
 from ..errors import InputError
-from ..geopackage import atomic_path, check_writable, write_geopackage
+from ..geopackage import atomic_path
 from ..progress import SILENT, Progress
 from .composite import Indicator, composite_score
 from .hotspot import gi_star
@@ -133,14 +131,14 @@ def _hotspot_style() -> str:
     )
 
 
-def write_policy_map(result: PolicyMap, path: str | Path, html_path: str | Path | None = None) -> Path:
-    path = Path(path)
-    check_writable(path)
+def write_policy_map(result: PolicyMap, path: str | Path, html_path: str | Path | None = None) -> str | Path:
+    """Write the layers to ``path`` (a GeoPackage, or a PostgreSQL destination: see core.store) and the
+    HTML summary; the method is the policy_map layer's description (its abstract in QGIS) either way."""
     label_field = next((c for c in ("admin_dong_name", "legal_dong_name") if c in result.areas), None)
     description = summary_text(result)
     method_rows = pd.DataFrame({"key": list(result.method), "value": [str(v) for v in result.method.values()]})
     hot = result.areas[["hotspot", "hotspot_label", "gi_z", "gi_p", "gi_q", result.areas.geometry.name]]
-    write_geopackage(
+    store.write_layers(
         path,
         {
             LAYER_NAME: result.areas,
@@ -151,9 +149,6 @@ def write_policy_map(result: PolicyMap, path: str | Path, html_path: str | Path 
         {LAYER_NAME: _style(result, label_field), "hotspots": _hotspot_style()},
         {LAYER_NAME: description},
     )
-    # The layer's own description (gpkg_contents) carries the method too: QGIS shows it as the abstract.
-    with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.execute("UPDATE gpkg_contents SET description = ? WHERE table_name = ?", (description, LAYER_NAME))
     if html_path:
         with atomic_path(Path(html_path), ".html") as tmp:
             tmp.write_text(summary_html(result), encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Write the linkage: one GeoPackage (styled layers and tables, atomically) and an HTML report beside it.
+"""Write the linkage: one GeoPackage or PostGIS schema (styled layers and tables, all or nothing) and an
+HTML report.
 
 Styles are chosen for the worklist: parcels and buildings coloured by their worst finding (red high,
 orange medium, yellow low, no fill when clean), findings as points coloured by code.
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import styles
-from ..geopackage import atomic_path, check_writable, write_geopackage
+from .. import store, styles
+from ..geopackage import atomic_path, check_writable
 from .findings import CATALOGUE
 from .linkage import LinkageResult
 from .report import linkage_report_html
@@ -67,13 +68,15 @@ def linkage_styles() -> dict[str, str]:
 
 def write_linkage(
     result: LinkageResult, path: str | Path, report_path: str | Path | None = None, context: dict | None = None
-) -> tuple[Path, Path]:
-    """Write the GeoPackage at ``path`` and the HTML report (default: same name, ``.html``)."""
-    path = Path(path)
-    report = Path(report_path) if report_path else path.with_suffix(".html")
-    check_writable(path)
+) -> tuple[str | Path, Path]:
+    """Write the layers to ``path`` (a GeoPackage, or a PostgreSQL destination: see core.store) and the
+    HTML report (default: beside the GeoPackage, same name with ``.html``; a database needs ``report_path``)."""
+    if report_path is None and store.is_postgres(path):
+        raise ValueError("write_linkage to a database needs report_path: there is no file to put the report beside")
+    destination = path if store.is_postgres(path) else Path(path)
+    report = Path(report_path) if report_path else Path(destination).with_suffix(".html")
     check_writable(report)
-    write_geopackage(path, result.layers(), linkage_styles(), LAYER_DESCRIPTIONS)
+    store.write_layers(destination, result.layers(), linkage_styles(), LAYER_DESCRIPTIONS)
     with atomic_path(report) as tmp:
         tmp.write_text(linkage_report_html(result, context or {}), encoding="utf-8")
-    return path, report
+    return destination, report
