@@ -58,18 +58,22 @@ def _safe_name(app_id: str) -> str:
 
 def write_reports(
     folder: Path,
-    gpkg: str,
+    site_layer: tuple[str, str],
     result: PermitResult,
     layers: dict[str, QgsVectorLayer],
     limit: int,
     progress: Progress,
 ) -> Path:
-    """Write up to ``limit`` application pages (with maps) and index.html listing every application."""
+    """Write up to ``limit`` application pages (with maps) and index.html listing every application.
+
+    ``site_layer`` is the (source, provider) of the written summary layer (GeoPackage or PostGIS), so the
+    maps show the sites with the style stored with them.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"Cannot create the report folder {folder}: {exc.strerror}.") from exc
-    site = QgsVectorLayer(f"{gpkg}|layername=summary", "site", "ogr")
+    site = QgsVectorLayer(site_layer[0], "site", site_layer[1])
     context_layers = [_fresh(layers.get(k), k) for k in ("roads", "parcels", "overlays", "zoning")]
     parcels = context_layers[1]
     if parcels is not None:  # lot lines only: the 지목 fill would hide the zones under them

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from qgis.core import (
@@ -20,10 +19,10 @@ from ...core.cctv.coverage import CoverageOptions, analyse_coverage
 from ...core.cctv.inputs import CameraFields
 from ...core.cctv.siting import NewCamera
 from ...core.cctv.styling import coverage_styles
-from ...core.geopackage import check_writable, write_geopackage
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 LAYERS = ("camera_views", "coverage", "target_areas", "blind_spots", "proposed_sites", "proposed_views")
 
@@ -115,11 +114,11 @@ class CctvCoverage(GimpoAlgorithm):
             (self.MIN_BLIND_AREA, "Smallest blind spot listed (m²)", QgsProcessingParameterNumber.Double, 10.0, 0, 1e9),
         ):
             self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), kind, default, False, low, high))
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.OUTPUT, self.tr("Coverage GeoPackage"), self.tr("GeoPackage (*.gpkg)")
-            )
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Coverage (GeoPackage or PostGIS)"), self.tr("GeoPackage (*.gpkg)")
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         for layer in LAYERS:
             self.addOutput(QgsProcessingOutputVectorLayer(layer.upper(), self.tr(layer.replace("_", " "))))
 
@@ -130,10 +129,7 @@ class CctvCoverage(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        if output.suffix.lower() != ".gpkg":
-            output = output.with_suffix(".gpkg")
-        check_writable(output)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         cameras = read_source(self, parameters, self.CAMERAS, context, feedback)
 
         def optional(name: str):
@@ -157,7 +153,7 @@ class CctvCoverage(GimpoAlgorithm):
             min_blind_area_m2=number(self.MIN_BLIND_AREA),
         )
         result = analyse_coverage(cameras, buildings, targets, candidates, options, progress.sub(0.0, 0.9))
-        write_geopackage(output, result.layers(), coverage_styles(result))
+        layers = output.write(result.layers(), coverage_styles(result))
         summary = dict(zip(result.summary["measure"], result.summary["value"], strict=True))
         feedback.pushInfo(
             self.tr("{} of {} cameras used, {} rejected; coverage {:,.0f} m²; {} blind spots; {} new sites").format(
@@ -169,5 +165,4 @@ class CctvCoverage(GimpoAlgorithm):
                 int(summary["new_cameras_proposed"]),
             )
         )
-        gpkg = str(output)
-        return {self.OUTPUT: gpkg, **{layer.upper(): layer_uri(gpkg, layer) for layer in LAYERS}}
+        return {self.OUTPUT: output.given, **{layer.upper(): layers[layer.upper()] for layer in LAYERS}}

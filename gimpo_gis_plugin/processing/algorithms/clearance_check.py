@@ -21,10 +21,9 @@ from ...core.facilities.clearance import check_clearance, issues_layer
 from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_clearances, read_margins
-from ...core.geopackage import check_writable, write_geopackage
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
-from ..io import layer_uri
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 
 def _status_style(kind: str) -> str:
@@ -70,9 +69,10 @@ class ClearanceCheck(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.FACILITIES,
-                self.tr("Facility store (GeoPackage: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
+                self.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
                 QgsProcessingParameterFile.File,
-                fileFilter=self.tr("GeoPackage (*.gpkg)"),
+                # "All files" lets a PostGIS destination through (qgis_process checks the value against the filter)
+                fileFilter=self.tr("GeoPackage (*.gpkg);;All files (*)"),
             )
         )
         self.addParameter(
@@ -93,9 +93,11 @@ class ClearanceCheck(GimpoAlgorithm):
                 minValue=0.1,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Clearance conflicts"), "GeoPackage (*.gpkg)")
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Clearance conflicts (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         self.addOutput(QgsProcessingOutputVectorLayer("CONFLICT_POINTS", self.tr("Crossing conflicts")))
         self.addOutput(QgsProcessingOutputVectorLayer("CONFLICT_LINES", self.tr("Parallel-run conflicts")))
         self.addOutput(QgsProcessingOutputNumber("CONFLICTS", self.tr("Number of conflicts")))
@@ -108,8 +110,7 @@ class ClearanceCheck(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        check_writable(output)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         table = self.parameterAsFile(parameters, self.CLEARANCE_TABLE, context) or None
         rules = read_clearances(Path(table) if table else None)
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
@@ -120,8 +121,7 @@ class ClearanceCheck(GimpoAlgorithm):
             network, rules, self.parameterAsDouble(parameters, self.MIN_PARALLEL, context), progress.sub(0.2, 0.8)
         )
         issues = issues_layer(store.issues, network_frame(store, read_margins()))
-        write_geopackage(
-            output,
+        layers = output.write(
             {
                 "conflict_points": result.crossings,
                 "conflict_lines": result.parallels,
@@ -143,9 +143,9 @@ class ClearanceCheck(GimpoAlgorithm):
         )
         progress.set(1.0)
         return {
-            self.OUTPUT: str(output),
-            "CONFLICT_POINTS": layer_uri(str(output), "conflict_points"),
-            "CONFLICT_LINES": layer_uri(str(output), "conflict_lines"),
+            self.OUTPUT: output.given,
+            "CONFLICT_POINTS": layers["CONFLICT_POINTS"],
+            "CONFLICT_LINES": layers["CONFLICT_LINES"],
             "CONFLICTS": conflicts,
             "DATA_ISSUES": len(store.issues),
         }

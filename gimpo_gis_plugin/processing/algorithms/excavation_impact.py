@@ -34,10 +34,10 @@ from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.notices import write_notices
 from ...core.facilities.rules import read_margins
-from ...core.geopackage import check_writable, write_geopackage
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 RISK_STYLE = styles.categorized(
     "risk_level",
@@ -94,9 +94,10 @@ class ExcavationImpact(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.FACILITIES,
-                self.tr("Facility store (GeoPackage: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
+                self.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
                 QgsProcessingParameterFile.File,
-                fileFilter=self.tr("GeoPackage (*.gpkg)"),
+                # "All files" lets a PostGIS destination through (qgis_process checks the value against the filter)
+                fileFilter=self.tr("GeoPackage (*.gpkg);;All files (*)"),
             )
         )
         self.addParameter(
@@ -152,9 +153,11 @@ class ExcavationImpact(GimpoAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Affected facilities"), "GeoPackage (*.gpkg)")
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Affected facilities (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         self.addParameter(QgsProcessingParameterFolderDestination(self.NOTICES, self.tr("Notices per agency (HTML)")))
         self.addOutput(QgsProcessingOutputVectorLayer("AFFECTED_LAYER", self.tr("Affected facilities")))
         self.addOutput(QgsProcessingOutputNumber("AFFECTED_COUNT", self.tr("Number of affected facilities")))
@@ -172,8 +175,7 @@ class ExcavationImpact(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        check_writable(output)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         notices = Path(self.parameterAsString(parameters, self.NOTICES, context))
         margins_path = self.parameterAsFile(parameters, self.MARGINS_TABLE, context) or None
         margins = read_margins(Path(margins_path) if margins_path else None)
@@ -199,8 +201,7 @@ class ExcavationImpact(GimpoAlgorithm):
         hits = excavation_impact(index, digs, depth, width, depth_field, id_field, override)
         progress.set(0.8)
         dig_layer = self._dig_layer(digs, width, depth, depth_field, id_field)
-        write_geopackage(
-            output,
+        output.write(
             {
                 "affected": hits,
                 "affected_lines": affected_stretches(hits),
@@ -226,9 +227,9 @@ class ExcavationImpact(GimpoAlgorithm):
         )
         progress.set(1.0)
         return {
-            self.OUTPUT: str(output),
+            self.OUTPUT: output.given,
             self.NOTICES: str(notices),
-            "AFFECTED_LAYER": layer_uri(str(output), "affected"),
+            "AFFECTED_LAYER": output.layer("affected"),
             "AFFECTED_COUNT": len(hits),
             "NOTICE_FILES": [str(p) for p in pages],
         }

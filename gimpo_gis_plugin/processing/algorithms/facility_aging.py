@@ -24,11 +24,11 @@ from ...core.facilities.aging import PRIORITY_LABELS, area_indicators, segment_a
 from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_margins, read_service_life
-from ...core.geopackage import check_writable, write_geopackage
 from ...core.progress import Progress
 from ...core.sample_city.geography import load_admin_dongs
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 PRIORITY_COLORS = {1: "#d7191c", 2: "#fdae61", 3: "#ffffbf", 4: "#1a9641", 0: "#999999"}
 SEGMENT_STYLE = styles.categorized(
@@ -78,9 +78,10 @@ class FacilityAging(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.FACILITIES,
-                self.tr("Facility store (GeoPackage: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
+                self.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
                 QgsProcessingParameterFile.File,
-                fileFilter=self.tr("GeoPackage (*.gpkg)"),
+                # "All files" lets a PostGIS destination through (qgis_process checks the value against the filter)
+                fileFilter=self.tr("GeoPackage (*.gpkg);;All files (*)"),
             )
         )
         self.addParameter(
@@ -120,7 +121,11 @@ class FacilityAging(GimpoAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Aging"), "GeoPackage (*.gpkg)"))
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Aging (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
+        )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         self.addOutput(QgsProcessingOutputVectorLayer("SEGMENTS_LAYER", self.tr("Segments by priority")))
         self.addOutput(QgsProcessingOutputVectorLayer("AREAS_LAYER", self.tr("Aging indicator by area")))
 
@@ -131,8 +136,7 @@ class FacilityAging(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        check_writable(output)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         table = self.parameterAsFile(parameters, self.SERVICE_LIFE_TABLE, context) or None
         life = read_service_life(Path(table) if table else None)
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
@@ -153,8 +157,7 @@ class FacilityAging(GimpoAlgorithm):
         unknown = int((segments["priority_class"] == 0).sum())
         if unknown:
             progress.warn(f"{unknown} segments have no install date: class 0, counted as unknown_m per area.")
-        write_geopackage(
-            output,
+        layers = output.write(
             {"segments": segments, "areas": area_layer, "by_type_area": by_type},
             {
                 "segments": SEGMENT_STYLE,
@@ -167,7 +170,7 @@ class FacilityAging(GimpoAlgorithm):
         )
         progress.set(1.0)
         return {
-            self.OUTPUT: str(output),
-            "SEGMENTS_LAYER": layer_uri(str(output), "segments"),
-            "AREAS_LAYER": layer_uri(str(output), "areas"),
+            self.OUTPUT: output.given,
+            "SEGMENTS_LAYER": layers["SEGMENTS"],
+            "AREAS_LAYER": layers["AREAS"],
         }

@@ -36,6 +36,7 @@ from ...core.heatmap.points import points_from_arrays
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
 from ..io import read_source
+from ..outputs import raster_output
 
 KERNEL_LABELS = ["Quartic", "Triangular", "Uniform", "Triweight", "Epanechnikov", "Gaussian (가우시안)"]
 SLICES = ["", "month", "quarter"]
@@ -229,7 +230,7 @@ class Heatmap(GimpoAlgorithm):
         if parameters.get(self.MASK) not in (None, ""):
             boundary = read_source(self, parameters, self.MASK, context, feedback, target_crs=result.crs)
             result = mask_outside(result, [g for g in boundary.geometry if g is not None and not g.is_empty])
-        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        output = raster_output(self, parameters, self.OUTPUT, context)
         written = write_geotiff(output, result.bands, result.grid, result.crs, result.descriptions)
         radius = result.radius if result.radius is not None else float("nan")
         feedback.pushInfo(

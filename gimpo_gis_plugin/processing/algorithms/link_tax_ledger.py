@@ -32,7 +32,8 @@ from ...core.tax_linkage.options import DEFAULT_NON_TAXABLE_JIMOK
 from ...core.tax_linkage.output import write_linkage
 from ...core.vector_io import empty_like, repair_geometries
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 LAYERS = ("parcels_tax", "buildings_tax", "findings", "ledger_matched", "ledger_unmatched", "summary")
 
@@ -163,11 +164,11 @@ class LinkTaxLedger(GimpoAlgorithm):
                 self.SHOW_PERSONAL_DATA, self.tr("Write taxpayer names and resident numbers unmasked"), False
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.OUTPUT, self.tr("Linkage result (GeoPackage)"), self.tr("GeoPackage (*.gpkg)")
-            )
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Linkage result (GeoPackage or PostGIS)"), self.tr("GeoPackage (*.gpkg)")
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.REPORT, self.tr("HTML report"), self.tr("HTML (*.html)"), optional=True, createByDefault=False
@@ -186,19 +187,17 @@ class LinkTaxLedger(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
-        if output.suffix.lower() != ".gpkg":
-            output = output.with_suffix(".gpkg")
-        report = self.parameterAsFileOutput(parameters, self.REPORT, context) or str(output.with_suffix(".html"))
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise QgsProcessingException(
-                self.tr("Cannot create the folder {} for the output: {}. Choose a folder you can write to.").format(
-                    output.parent, exc.strerror
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if not report:
+            report = str(output.beside(".html", "linkage_report"))
+            if output.is_database:
+                feedback.pushWarning(
+                    self.tr(
+                        "No REPORT given: the HTML report goes to QGIS's temporary folder ({}), which QGIS "
+                        "removes when it closes. Give REPORT to keep it."
+                    ).format(report)
                 )
-            ) from exc
-        check_writable(output)  # before any work: a batch should not compute for minutes and then fail
         check_writable(Path(report))
         crs = self.parameterAsCrs(parameters, self.LAYER_CRS, context)
         crs_text = crs.authid() if crs.isValid() else None
@@ -264,9 +263,9 @@ class LinkTaxLedger(GimpoAlgorithm):
         for code, number in result.findings["code"].value_counts().items():
             feedback.pushInfo(f"  {code}: {number:,}")
         progress.check()
-        gpkg, html = write_linkage(
+        _, html = write_linkage(
             result,
-            output,
+            output.destination,
             report,
             {
                 "과세대장 (ledger)": f"{ledger_path} ({table.encoding})",
@@ -277,12 +276,15 @@ class LinkTaxLedger(GimpoAlgorithm):
             },
         )
         if options.show_personal_data:
-            feedback.pushWarning(self.tr("Personal data written unmasked to {} as requested.").format(gpkg))
+            feedback.pushWarning(
+                self.tr("Personal data written unmasked to {} as requested.").format(output.describe())
+            )
+        feedback.pushInfo(self.tr("Linkage written to {}; report {}").format(output.describe(), html))
         progress.set(1.0)
-        results: dict[str, Any] = {layer.upper(): layer_uri(str(gpkg), layer) for layer in result.layers()}
+        results: dict[str, Any] = output.layer_results(result.layers())
         results.update(
             {
-                self.OUTPUT: str(gpkg),
+                self.OUTPUT: output.given,
                 "REPORT_FILE": str(html),
                 "LEDGER_ROWS": counts["ledger_rows"],
                 "MATCHED": counts["matched"],

@@ -30,7 +30,8 @@ from ...core.permits.outputs import write_permit_outputs
 from ...core.progress import Progress
 from ...core.vector_io import DEFAULT_CRS
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 
 class PermitCheck(GimpoAlgorithm):
@@ -107,11 +108,11 @@ class PermitCheck(GimpoAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.OUTPUT, self.tr("Permit check GeoPackage"), "GeoPackage (*.gpkg)"
-            )
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Permit check result (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         self.addParameter(
             QgsProcessingParameterFolderDestination(
                 self.REPORT_FOLDER, self.tr("HTML reports folder"), optional=True, createByDefault=False
@@ -182,7 +183,7 @@ class PermitCheck(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         rules_path = self.parameterAsFile(parameters, self.ZONING_RULES, context) or None
         rules = load_rules(zoning=rules_path)
         applications = self._read_table(parameters, context, feedback)
@@ -209,7 +210,7 @@ class PermitCheck(GimpoAlgorithm):
         result = check_permits(
             applications, parcels, zoning, overlays, roads, dem_path, rules, progress.sub(0.25, 0.85)
         )
-        write_permit_outputs(output, result)
+        write_permit_outputs(output.destination, result)
         progress.set(0.9)
         counts = result.summary["verdict"].value_counts()
         feedback.pushInfo(
@@ -233,11 +234,12 @@ class PermitCheck(GimpoAlgorithm):
                 )
                 if parameters.get(key)
             }
-            reports = str(write_reports(Path(folder), output, result, layers, limit, progress.sub(0.9, 1.0)))
+            site = output.qgis_layer("summary")
+            reports = str(write_reports(Path(folder), site, result, layers, limit, progress.sub(0.9, 1.0)))
         progress.set(1.0)
         return {
-            self.OUTPUT: output,
-            "SUMMARY": layer_uri(output, "summary"),
+            self.OUTPUT: output.given,
+            "SUMMARY": output.layer("summary"),
             "REPORTS": reports,
             "PERMITTED": int(counts.get("permitted", 0)),
             "CONDITIONAL": int(counts.get("conditional", 0)),

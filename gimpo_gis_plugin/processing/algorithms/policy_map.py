@@ -19,7 +19,8 @@ from ...core.policy import NORMALISATIONS, PolicyMapOptions, build_policy_map, p
 from ...core.policy.policy_map import LAYER_NAME
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 NEIGHBOURHOODS = ("knn", "distance")
 
@@ -96,9 +97,11 @@ class PolicyMap(GimpoAlgorithm):
                 self.ALPHA, self.tr("False discovery rate"), QgsProcessingParameterNumber.Double, 0.05, False, 0.0, 1.0
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Policy map"), "GeoPackage (*.gpkg)")
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Policy map (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT_HTML, self.tr("Summary (HTML)"), "HTML (*.html)", optional=True, createByDefault=False
@@ -123,7 +126,7 @@ class PolicyMap(GimpoAlgorithm):
             alpha=self.parameterAsDouble(parameters, self.ALPHA, context),
             hotspots=self.parameterAsBool(parameters, self.HOTSPOTS, context),
         )
-        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         html = (
             self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
             if parameters.get(self.OUTPUT_HTML)
@@ -132,15 +135,15 @@ class PolicyMap(GimpoAlgorithm):
         result = build_policy_map(areas, options, progress.sub(0.0, 0.8))
         for note in result.notes:
             feedback.pushWarning(note)
-        write_policy_map(result, output, html or None)
+        write_policy_map(result, output.destination, html or None)
         hot = int((result.areas["hotspot"] == 1).sum())
         cold = int((result.areas["hotspot"] == -1).sum())
         feedback.pushInfo(self.tr("{} areas scored; {} hot spots, {} cold spots").format(len(result.areas), hot, cold))
         progress.set(1.0)
         return {
-            self.OUTPUT: output,
+            self.OUTPUT: output.given,
             self.OUTPUT_HTML: html,
-            "OUTPUT_LAYER": layer_uri(output, LAYER_NAME),
+            "OUTPUT_LAYER": output.layer(LAYER_NAME),
             "HOT_SPOTS": hot,
             "COLD_SPOTS": cold,
         }

@@ -29,7 +29,8 @@ from ...core.choropleth import (
 from ...core.choropleth.statistical_map import LAYER_NAME
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
-from ..io import layer_uri, read_source
+from ..io import read_source
+from ..outputs import DATABASE_OUTPUT_HELP, vector_output
 
 
 class StatisticalMap(GimpoAlgorithm):
@@ -129,9 +130,11 @@ class StatisticalMap(GimpoAlgorithm):
             )
         )
         self.addParameter(value_name)
-        self.addParameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Statistical map"), "GeoPackage (*.gpkg)")
+        output = QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Statistical map (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
         )
+        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
+        self.addParameter(output)
 
     def run(
         self,
@@ -159,11 +162,11 @@ class StatisticalMap(GimpoAlgorithm):
             keep_empty_cells=self.parameterAsBool(parameters, self.KEEP_EMPTY, context),
             value_name=_field_name(self.parameterAsString(parameters, self.VALUE_NAME, context) or "value"),
         )
-        output = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         result = build_statistical_map(records, areas, options, population_layer, progress.sub(0.0, 0.8))
         for note in result.notes:
             feedback.pushWarning(note)
-        write_statistical_map(result, output, options)
+        write_statistical_map(result, output.destination, options)
         c = result.classification
         feedback.pushInfo(
             self.tr("{} areas, {} classes ({}), breaks {}, goodness of variance fit {:.3f}").format(
@@ -172,8 +175,8 @@ class StatisticalMap(GimpoAlgorithm):
         )
         progress.set(1.0)
         return {
-            self.OUTPUT: output,
-            "OUTPUT_LAYER": layer_uri(output, LAYER_NAME),
+            self.OUTPUT: output.given,
+            "OUTPUT_LAYER": output.layer(LAYER_NAME),
             "AREAS_COUNT": len(result.areas),
             "CLASS_COUNT": c.count,
             "REJECTED": len(result.rejects),
