@@ -176,15 +176,24 @@ def postgis_cluster() -> Iterator[PostgisCluster]:
         _stop_cluster(folder)
 
 
+@contextlib.contextmanager
+def fresh_database(cluster: PostgisCluster) -> Iterator[str]:
+    """A new database with PostGIS (cloned from the template), as a ``postgresql://`` URI; dropped after."""
+    name = f"gimpo_test_{uuid.uuid4().hex[:12]}"
+    with contextlib.closing(cluster.connect()) as admin, admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    try:
+        yield cluster.url(name)
+    finally:
+        with contextlib.closing(cluster.connect()) as admin, admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def postgis_url(postgis_cluster: PostgisCluster) -> Iterator[str]:
     """A fresh database with PostGIS in it, as a ``postgresql://`` URI (dropped after the test)."""
-    name = f"gimpo_test_{uuid.uuid4().hex[:12]}"
-    with contextlib.closing(postgis_cluster.connect()) as admin, admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
-    yield postgis_cluster.url(name)
-    with contextlib.closing(postgis_cluster.connect()) as admin, admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with fresh_database(postgis_cluster) as url:
+        yield url
 
 
 def same_geometries(left, right) -> bool:
