@@ -10,9 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from demo_report import FIGURES, TITLES, busiest_dig, figures_html, first_not_permitted
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
     QgsLayerTreeGroup,
     QgsMapRendererParallelJob,
     QgsMapSettings,
@@ -29,6 +31,12 @@ from qgis.PyQt.QtGui import QColor
 # Drawn bottom to top; layers not listed come above these, in file order.
 BOTTOM_UP = ["legal_dong_areas", "parcels", "roads", "buildings", "admin_dongs"]
 HIDDEN_BY_DEFAULT = {"legal_dong_areas"}
+# The report tells the story in this order (results not listed follow).
+STORY = [
+    "tax_linkage", "audit_findings_per_legal_dong", "audit_untaxed_per_legal_dong", "audit_untaxed_policy_map",
+    "complaints_heatmap", "statistical_map_complaints", "policy_map", "permit_check", "excavation_impact",
+    "facility_clearance", "facility_aging", "cctv_coverage", "safety_review_cctv_in_hotspots",
+]  # fmt: skip
 GIMPO_EXTENT = QgsRectangle(150000, 540000, 185000, 575000)  # EPSG:5186, the whole city
 
 
@@ -95,7 +103,8 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     maps = out / "maps"
     maps.mkdir(exist_ok=True)
     outline = [node.layer() for node in project.layerTreeRoot().findLayers() if node.layer().name() == "admin_dongs"]
-    sections = []
+    sections: list[str] = []
+    order: list[int] = []
     for group in project.layerTreeRoot().children():
         if group.name() == "gimpo_sample_city":
             continue
@@ -106,10 +115,15 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
         picture = maps / f"{group.name()}.png"
         render(project, extent, picture, QSize(1000, 760), outline[:1] + layers)
         names = ", ".join(layer.name() for layer in layers)
+        figures = figures_html(FIGURES[group.name()](out)) if group.name() in FIGURES else ""
         sections.append(
-            f'<section><h2>{html.escape(group.name())}</h2><p class="muted">{html.escape(names)}</p>'
-            f'<img src="maps/{picture.name}" alt="{html.escape(group.name())}"></section>'
+            f"<section><h2>{html.escape(TITLES.get(group.name(), group.name()))}</h2>"
+            f'<p class="muted">{html.escape(group.name())}: {html.escape(names)}</p>'
+            f'{figures}<img src="maps/{picture.name}" alt="{html.escape(group.name())}"></section>'
         )
+        order.append(STORY.index(group.name()) if group.name() in STORY else len(STORY))
+    sections = [section for _, section in sorted(zip(order, sections, strict=True), key=lambda pair: pair[0])]
+    sections += close_ups(project, out, maps)
     pages = sorted(p for p in out.rglob("*.html") if p.name != "report.html")
     links = "".join(
         f'<li><a href="{p.relative_to(out)}">{html.escape(str(p.relative_to(out)))}</a></li>' for p in pages[:60]
@@ -118,7 +132,9 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     report.write_text(
         "<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>김포시 GIS 데모 보고서</title>"
         "<style>body{font-family:NanumGothic,sans-serif;margin:2em;max-width:1100px}img{width:100%;"
-        "border:1px solid #ccc}.muted{color:#666}</style></head><body>"
+        "border:1px solid #ccc}.muted{color:#666}table.figures{border-collapse:collapse;margin:.5em 0 1em}"
+        "table.figures th{text-align:left;font-weight:normal;padding:2px 1.5em 2px 0}"
+        "table.figures td{text-align:right;font-variant-numeric:tabular-nums}</style></head><body>"
         "<h1>김포시 GIS 데모 보고서 (Gimpo GIS demo report)</h1>"
         "<p>표본 도시에서 플러그인의 모든 처리 결과를 QGIS가 그린 지도 (every result of the demo, drawn by QGIS). "
         "Open <code>gimpo_demo.qgz</code> in QGIS for the layers themselves.</p>"
@@ -127,6 +143,64 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
         encoding="utf-8",
     )
     return report
+
+
+def _layer(project: QgsProject, group: str, name: str):
+    """The layer ``name`` inside the tree group ``group`` (None when the demo did not write it)."""
+    node = project.layerTreeRoot().findGroup(group)
+    if node is None:
+        return None
+    return next((n.layer() for n in node.findLayers() if n.layer() is not None and n.layer().name() == name), None)
+
+
+def _zoom(layer, expression: str, margin: float = 2.0) -> QgsRectangle | None:
+    """The extent of the features matching ``expression``, widened ``margin`` times (at least 300 m)."""
+    extent = QgsRectangle()
+    for feature in layer.getFeatures(QgsFeatureRequest().setFilterExpression(expression)):
+        extent.combineExtentWith(feature.geometry().boundingBox())
+    if extent.isNull():
+        return None
+    extent.scale(margin)
+    if extent.width() < 300:
+        extent.scale(300 / max(extent.width(), 1e-9))
+    return extent
+
+
+def close_ups(project: QgsProject, out: Path, maps: Path) -> list[str]:
+    """One refused permit application and the planned dig that touches most facilities, up close."""
+    city = [_layer(project, "gimpo_sample_city", n) for n in ("buildings", "roads", "parcels")]
+    city = [layer for layer in city if layer is not None]
+    sections = []
+    refused = first_not_permitted(out)
+    summary = _layer(project, "permit_check", "summary")
+    if refused and summary is not None:
+        application, reasons = refused
+        extent = _zoom(summary, f"\"application_id\" = '{application}'")
+        if extent is not None:
+            picture = maps / "permit_close_up.png"
+            render(project, extent, picture, QSize(900, 700), [summary, *city])
+            report = out / "permit_reports" / f"{application}.html"
+            link = f' <a href="permit_reports/{report.name}">검토서 (report)</a>' if report.exists() else ""
+            sections.append(
+                f"<section><h2>인허가 검토 사례: {html.escape(application)} — 불허 (not permitted)</h2>"
+                f"<p>{html.escape(reasons)}{link}</p><img src='maps/{picture.name}' alt='{application}'></section>"
+            )
+    dig = busiest_dig(out)
+    digs = _layer(project, "excavation_impact", "digs")
+    if dig and digs is not None:
+        dig_id, count = dig
+        extent = _zoom(digs, f"\"dig_id\" = '{dig_id}'", margin=3.0)
+        if extent is not None:
+            layers = [_layer(project, "excavation_impact", n) for n in ("affected", "affected_lines")]
+            picture = maps / "excavation_close_up.png"
+            render(project, extent, picture, QSize(900, 700), [*(x for x in layers if x), digs, *city])
+            link = ' <a href="excavation_notices/index.html">통보문 (notices)</a>'
+            sections.append(
+                f"<section><h2>굴착 영향 사례: {html.escape(dig_id)} — 시설물 {count}건 (facilities affected)</h2>"
+                f"<p>굴착 전 관리기관에 통보 (each agency gets its notice before the dig).{link}</p>"
+                f"<img src='maps/{picture.name}' alt='{dig_id}'></section>"
+            )
+    return sections
 
 
 def render(project: QgsProject, extent: QgsRectangle, path: Path, size: QSize, layers: list | None = None) -> None:
