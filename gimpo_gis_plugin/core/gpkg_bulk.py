@@ -29,7 +29,8 @@ _HEADER_WITH_ENVELOPE = np.dtype(
 )
 _FLAGS_LITTLE_ENDIAN_XY_ENVELOPE = 0b0000_0011
 _FLAGS_EMPTY_NO_ENVELOPE = 0b0001_0001
-_SUPPORTED_KINDS = frozenset("biufO")  # bool, ints, floats, text; anything else goes through OGR
+_SUPPORTED_KINDS = frozenset("biufO")
+CHUNK_ROWS = 100_000  # bool, ints, floats, text; anything else goes through OGR
 
 
 def can_bulk_write(frame: pd.DataFrame) -> bool:
@@ -68,15 +69,14 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
         missing = [c for c in attribute_columns if c not in table_columns]
         if missing:  # pragma: no cover - GDAL renamed a column (laundering); never with our names
             raise RuntimeError(f"GeoPackage layer {name} lacks columns {missing}")
-        values = [_column_values(frame[c]) for c in attribute_columns]
+        columns = [frame[c] for c in attribute_columns]
         names = [f'"{c}"' for c in attribute_columns]
         if spatial:
             geometry_column, srs_id = db.execute(
                 "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (name,)
             ).fetchone()
             geometries = _as_declared(frame.geometry.array, geometry_type)
-            blobs, bounds = _geopackage_blobs(geometries, srs_id)
-            values.append(blobs)
+            bounds = np.full((len(frame), 4), np.nan)
             names.append(f'"{geometry_column}"')
             triggers = db.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (name,)
@@ -85,10 +85,15 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
                 db.execute(f'DROP TRIGGER "{trigger}"')
         fids = np.arange(1, len(frame) + 1)
         placeholders = ", ".join("?" * (len(names) + 1))
-        db.executemany(
-            f'INSERT INTO "{name}" (fid, {", ".join(names)}) VALUES ({placeholders})',
-            zip(fids.tolist(), *values, strict=True),
-        )
+        insert = f'INSERT INTO "{name}" (fid, {", ".join(names)}) VALUES ({placeholders})'
+        # In slices: the Python values of a whole 2,000,000-row layer would take gigabytes at once.
+        for start in range(0, len(frame), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, len(frame))
+            values = [_column_values(column.iloc[start:stop]) for column in columns]
+            if spatial:
+                blobs, bounds[start:stop] = _geopackage_blobs(geometries[start:stop], srs_id)
+                values.append(blobs)
+            db.executemany(insert, zip(fids[start:stop].tolist(), *values, strict=True))
         if spatial:
             fill_rtree(db, f"rtree_{name}_{geometry_column}", fids, bounds)
             present = ~np.isnan(bounds[:, 0])
