@@ -192,16 +192,6 @@ def _add_run(
         flat[base + ox] += w * _polynomial(ox, du0, dv2, inverse2, power)
 
 
-@numba.njit(cache=True, nogil=True, boundscheck=False, inline="always")
-def _add_shift(
-    flat: np.ndarray, base: int, lo: int, count: int, sign: float, du0: float, dv2: float, inverse2: float, power: int
-) -> None:
-    """Add sign·polynomial over ``count`` cells from ``lo``; the usual 0 or 1 cell without a branch."""
-    flat[base + lo] += sign * min(count, 1) * _polynomial(lo, du0, dv2, inverse2, power)
-    for ox in range(lo + 1, lo + count):
-        flat[base + ox] += sign * _polynomial(ox, du0, dv2, inverse2, power)
-
-
 @numba.njit(cache=True, nogil=True, boundscheck=False)
 def add_rim_corrections(
     flat: np.ndarray,
@@ -249,10 +239,13 @@ def add_rim_corrections(
             else:
                 first, last = 1, 0
             if wide[i]:
-                shift = rf - first  # > 0: the own chord reaches further left (add), < 0: less far (take away)
-                _add_shift(flat, base, min(first, rf), abs(shift), w if shift > 0 else -w, up, dv2, inverse2, power)
-                shift = last - rl
-                _add_shift(flat, base, min(last, rl) + 1, abs(shift), w if shift > 0 else -w, up, dv2, inverse2, power)
+                # Both chords contain the centre: only the ends can differ (in about a third of the rows).
+                if first != rf:
+                    _add_run(flat, base, min(first, rf), max(first, rf) - 1, up, dv2, inverse2, power,
+                             w if first < rf else -w)  # fmt: skip
+                if last != rl:
+                    _add_run(flat, base, min(last, rl) + 1, max(last, rl), up, dv2, inverse2, power,
+                             w if last > rl else -w)  # fmt: skip
                 continue
             if first <= last:  # own minus reference: left of the reference chord, right of it
                 _add_run(flat, base, first, min(last, rf - 1) if rf <= rl else last, up, dv2, inverse2, power, w)
