@@ -154,6 +154,40 @@ def legal_dong_names(codes: pd.Series) -> pd.Series:
     return codes.map(pd.Series(names, dtype=object)).fillna("")
 
 
+def pnu_parts(pnu: pd.Series) -> pd.DataFrame:
+    """valid (19 digits), legal_dong_code (first 10, "" unless valid), register (11th character, ""),
+    main and sub lot numbers (0 when unreadable) of PNU texts. 19 ASCII digits, i.e. nearly all, are
+    read from their code points with numpy; the rest by the string rules."""
+    n = len(pnu)
+    text = pnu.to_numpy(dtype="U19")  # longer texts are cut, their length tells them apart
+    lengths = pnu.str.len().to_numpy()
+    digits = text.view(np.uint32).reshape(n, 19) - np.uint32(ord("0"))  # below "0" wraps round: > 9
+    fast = (lengths == 19) & (digits <= 9).all(axis=1)
+    valid = fast.copy()
+    other = ~fast
+    maybe = other & (lengths == 19)  # 19 characters that are digits of another script, or not digits
+    if maybe.any():
+        valid[maybe] = pnu[maybe].str.fullmatch(r"\d{19}").to_numpy(dtype=bool)
+    place = np.array([1000, 100, 10, 1], dtype=np.int64)
+    main = np.where(fast, digits[:, 11:15].astype(np.int64) @ place, 0)
+    sub = np.where(fast, digits[:, 15:19].astype(np.int64) @ place, 0)
+    if other.any():
+        rest = pnu[other]
+        main[other] = pd.to_numeric(rest.str[11:15], errors="coerce").fillna(0).astype(int).to_numpy()
+        sub[other] = pd.to_numeric(rest.str[15:19], errors="coerce").fillna(0).astype(int).to_numpy()
+    register = text.view("U1").reshape(n, 19)[:, 10].astype(object) if n else np.array([], dtype=object)
+    return pd.DataFrame(
+        {
+            "valid": valid,
+            "legal_dong_code": np.where(valid, text.astype("U10").astype(object), ""),
+            "register": register,
+            "main": pd.Series(main, dtype=np.int64, index=pnu.index),
+            "sub": pd.Series(sub, dtype=np.int64, index=pnu.index),
+        },
+        index=pnu.index,
+    )
+
+
 def prepare_parcels(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Parcels with the columns the linkage reads: PNU (text), jimok, legal_dong_code/name, lot, area."""
     columns = {c.upper(): c for c in parcels.columns if isinstance(c, str)}
@@ -162,10 +196,10 @@ def prepare_parcels(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             f"The parcel layer has no PNU field. It has: {', '.join(map(str, parcels.columns))}.",
             "Give a 연속지적도 layer (fields PNU, JIBUN ...).",
         )
-    frame = parcels.rename(columns={columns["PNU"]: "PNU"})
-    if "JIBUN" in columns:
-        frame = frame.rename(columns={columns["JIBUN"]: "JIBUN"})
-    else:
+    frame = parcels.rename(
+        columns={columns["PNU"]: "PNU", **({columns["JIBUN"]: "JIBUN"} if "JIBUN" in columns else {})}
+    )
+    if "JIBUN" not in columns:
         frame["JIBUN"] = ""
     frame["PNU"] = clean_pnu(frame["PNU"])
     # The sample city carries jimok; real 연속지적도 has it only inside JIBUN.
@@ -175,16 +209,14 @@ def prepare_parcels(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         jimok = jimok.copy()
         jimok[unknown] = jimok_from_jibun(frame.loc[unknown, "JIBUN"])
     frame["jimok"] = jimok
-    valid = frame["PNU"].str.fullmatch(r"\d{19}")
-    frame["pnu_valid"] = valid
-    frame["legal_dong_code"] = frame["PNU"].str[:10].where(valid, "")
+    parts = pnu_parts(frame["PNU"])
+    frame["pnu_valid"] = parts["valid"]
+    frame["legal_dong_code"] = parts["legal_dong_code"]
     frame["legal_dong_name"] = legal_dong_names(frame["legal_dong_code"])
-    register = frame["PNU"].str[10]
-    main = pd.to_numeric(frame["PNU"].str[11:15], errors="coerce").fillna(0).astype(int).astype(str)
-    sub = pd.to_numeric(frame["PNU"].str[15:19], errors="coerce").fillna(0).astype(int)
-    lot = main + np.where(sub > 0, "-" + sub.astype(str), "")
+    register = parts["register"]
+    lot = parts["main"].astype(str) + np.where(parts["sub"] > 0, "-" + parts["sub"].astype(str), "")
     frame["lot"] = np.where(register == "2", "산 " + lot, np.where(register == "1", lot, frame["JIBUN"]))
-    frame["register"] = register.fillna("")
+    frame["register"] = register
     frame["gis_area_m2"] = frame.geometry.area.round(2)
     return frame
 
@@ -219,11 +251,13 @@ def _resolve_ledger(
     ledger: pd.DataFrame, resolver: AddressResolver, progress: Progress
 ) -> tuple[pd.DataFrame, list[str]]:
     """Add kind, pnu (resolved), pnu_source, and reason_code/reason for rows that cannot be placed."""
-    rows = ledger.copy()
-    rows["kind"] = rows["object_kind"].astype(str).str.strip().str.lower().map(KIND_WORDS).fillna("")
+    # A shallow copy: every column changed in place below is first replaced by a new one here.
+    rows = ledger.copy(deep=False)
+    codes, kinds = pd.factorize(rows["object_kind"].astype(str))  # a ledger names two or three kinds
+    rows["kind"] = np.array([*(KIND_WORDS.get(k.strip().lower(), "") for k in kinds), ""], dtype=object)[codes]
     rows["pnu"] = clean_pnu(rows["pnu"])
     rows["bld_id"] = rows["bld_id"].fillna("").astype(str).str.strip()
-    given_valid = rows["pnu"].str.fullmatch(r"\d{19}")
+    given_valid = pnu_parts(rows["pnu"])["valid"].to_numpy()
     rows["pnu_source"] = np.where(given_valid, "given", "")
     rows["reason_code"] = ""
     rows["reason"] = ""
