@@ -185,6 +185,53 @@ def test_excavation_impact_into_postgis_equals_the_geopackage_run(
     )
 
 
+OTHER_ALGORITHMS = {
+    "gimpo:clearancecheck": lambda gpkg: {"FACILITIES": gpkg},
+    "gimpo:facilityaging": lambda gpkg: {"FACILITIES": gpkg, "REFERENCE_YEAR": 2026},
+    "gimpo:cctvcoverage": lambda gpkg: {
+        "CAMERAS": f"{gpkg}|layername=cctv",
+        "BUILDINGS": f"{gpkg}|layername=buildings",
+        "TARGETS": f"{gpkg}|layername=safety_zones",
+        "TARGET_ID_FIELD": "zone_id",
+        "NEW_CAMERAS": 0,  # siting is the slow part and writes the same kind of layers
+    },
+}
+
+
+@pytest.mark.parametrize("algorithm", sorted(OTHER_ALGORITHMS))
+def test_the_other_vector_algorithms_into_postgis_equal_their_geopackage_runs(
+    qgis_algorithm, sample_city_files, postgis_url, tmp_path, algorithm
+):
+    parameters = OTHER_ALGORITHMS[algorithm](sample_city_files["gpkg"])
+    _ok(qgis_algorithm(algorithm, **parameters, OUTPUT=tmp_path / "out.gpkg"))
+    destination = postgis_url + "?schema=results"
+    _ok(qgis_algorithm(algorithm, **parameters, OUTPUT=destination))
+    assert_same_layers(tmp_path / "out.gpkg", destination)
+
+
+def test_maps_chain_through_the_database_as_through_geopackages(
+    qgis_algorithm, sample_city_files, postgis_url, tmp_path
+):
+    """statisticalmap -> policymap, once via GeoPackages and once via PostGIS, the second step reading the
+    first one's OUTPUT_LAYER result (as a model passes it on)."""
+    gpkg = sample_city_files["gpkg"]
+    statistics = {
+        "INPUT": f"{gpkg}|layername=complaints",
+        "AREAS": f"{gpkg}|layername=population_admin_dong",
+        "STATISTIC": 5,
+        "POPULATION_FIELD": "population",
+        "VALUE_NAME": "complaints_per_1000",
+    }
+    policy = {"INDICATORS": "complaints_per_1000:+:2;households:-:1", "K": 4}
+    destinations = {"file": (tmp_path / "stats.gpkg", tmp_path / "policy.gpkg")}
+    destinations["database"] = (postgis_url + "?schema=stats", postgis_url + "?schema=policy")
+    for first, second in destinations.values():
+        stats = _ok(qgis_algorithm("gimpo:statisticalmap", **statistics, OUTPUT=first))
+        _ok(qgis_algorithm("gimpo:policymap", **policy, INPUT=stats["OUTPUT_LAYER"], OUTPUT=second))
+    for on_file, in_database in zip(destinations["file"], destinations["database"], strict=True):
+        assert_same_layers(on_file, in_database)
+
+
 def test_inputs_read_from_postgis_give_the_geopackage_result(
     qgis_algorithm, published_city, linkage_inputs, linkage_on_gpkg, dig_file, excavation_on_gpkg, tmp_path
 ):
