@@ -27,8 +27,11 @@ def read_vector(
     crs: str | None = None,
     target_crs: str | None = DEFAULT_CRS,
     encoding: str | None = None,
+    columns: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read ``path`` (any OGR source; ``layer`` for multi-layer files) into ``target_crs``.
+
+    ``columns``: only these attribute fields (the geometry always); None reads them all.
 
     ``crs`` overrides the file's CRS (for files without one, or with a wrong one). ``encoding`` is for
     shapefile DBFs; without it a DBF without .cpg is read as UTF-8 if that decodes, else CP949.
@@ -41,6 +44,8 @@ def read_vector(
         encoding = _shapefile_encoding(Path(source))
     if encoding:
         options["encoding"] = encoding
+    if columns is not None:
+        options["columns"] = list(columns)
     try:
         frame = pyogrio.read_dataframe(source, layer=layer, **options)
     except Exception as exc:  # pyogrio raises several types; all mean "cannot read"

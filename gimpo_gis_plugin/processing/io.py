@@ -7,6 +7,7 @@ GeoPackage first, so algorithms never depend on where a layer comes from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import geopandas as gpd
@@ -29,11 +30,13 @@ def read_source(
     feedback: QgsProcessingFeedback | None = None,
     target_crs: str | None = DEFAULT_CRS,
     crs_override: str | None = None,
+    keep_fields: Callable[[list[str]], list[str] | None] | None = None,
 ) -> gpd.GeoDataFrame:
     """The feature source parameter ``name`` as a GeoDataFrame in ``target_crs``.
 
     ``crs_override`` is the CRS the user says the layer really has (files without a CRS, which QGIS
-    reads as WGS84, or with a wrong one).
+    reads as WGS84, or with a wrong one). ``keep_fields`` picks, from the layer's field names, the ones
+    the engine reads (None from it: all): unread fields of a 2,000,000-parcel layer cost gigabytes.
     """
     source = algorithm.parameterAsSource(parameters, name, context)
     if source is None:
@@ -45,8 +48,9 @@ def read_source(
     crs_text = crs.authid() if crs.isValid() and crs.authid() else (crs.toWkt() if crs.isValid() else None)
     if crs_override:
         crs_text = crs_override
+    columns = keep_fields(list(source.fields().names())) if keep_fields else None
     try:
-        return read_vector(path, layer or None, crs=crs_text, target_crs=target_crs)
+        return read_vector(path, layer or None, crs=crs_text, target_crs=target_crs, columns=columns)
     except InputError as exc:
         # The engine names the file it read, which may be a temporary copy: name the user's layer instead.
         label = algorithm.parameterDefinition(name).description()

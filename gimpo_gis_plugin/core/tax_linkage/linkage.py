@@ -66,6 +66,19 @@ BUILDING_COLUMNS = {
 }
 
 
+def parcel_fields(names: list[str]) -> list[str] | None:
+    """The parcel-layer fields the linkage reads (PNU, JIBUN, jimok); None (all) when there is no PNU,
+    so that the error lists the layer's fields."""
+    if "PNU" not in {name.upper() for name in names}:
+        return None
+    return [name for name in names if name.upper() in ("PNU", "JIBUN") or name == "jimok"]
+
+
+def building_fields(names: list[str]) -> list[str]:
+    """The building-layer fields the linkage reads (those of BUILDING_COLUMNS, in any case)."""
+    return [name for name in names if name.lower() in BUILDING_COLUMNS]
+
+
 @dataclass
 class LinkageResult:
     parcels_tax: gpd.GeoDataFrame

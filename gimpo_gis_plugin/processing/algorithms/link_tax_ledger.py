@@ -27,7 +27,7 @@ from ...core.geopackage import check_writable
 from ...core.progress import Progress
 from ...core.tax_linkage import LinkageOptions, link_tax_ledger, read_ledger
 from ...core.tax_linkage.building_register import read_building_register
-from ...core.tax_linkage.linkage import check_parcel_layer
+from ...core.tax_linkage.linkage import building_fields, check_parcel_layer, parcel_fields
 from ...core.tax_linkage.options import DEFAULT_NON_TAXABLE_JIMOK
 from ...core.tax_linkage.output import write_linkage
 from ...core.vector_io import empty_like, repair_geometries
@@ -218,10 +218,14 @@ class LinkTaxLedger(GimpoAlgorithm):
             self.tr("Ledger {}: {} rows, encoding {}").format(ledger_path, f"{len(table.rows):,}", table.encoding)
         )
         progress.set(0.05)
-        parcels = read_source(self, parameters, self.PARCELS, context, feedback, crs_override=crs_text)
+        parcels = read_source(
+            self, parameters, self.PARCELS, context, feedback, crs_override=crs_text, keep_fields=parcel_fields
+        )
         check_parcel_layer(parcels, self.PARCELS)
         if parameters.get(self.BUILDINGS):
-            buildings = read_source(self, parameters, self.BUILDINGS, context, feedback, crs_override=crs_text)
+            buildings = read_source(
+                self, parameters, self.BUILDINGS, context, feedback, crs_override=crs_text, keep_fields=building_fields
+            )
         else:
             feedback.pushWarning(self.tr("No building layer: building rows cannot be placed, no building checks."))
             buildings = empty_like({"bld_id": "object", "pnu": "object"}, "Polygon")
@@ -249,6 +253,8 @@ class LinkTaxLedger(GimpoAlgorithm):
                 )
             )
         result = link_tax_ledger(parcels, buildings, table.rows, options, progress.sub(0.15, 0.85), register)
+        del parcels, buildings  # the inputs are not needed for writing: let them go (gigabytes at 2M parcels)
+        table.rows = table.rows.iloc[:0]
         for warning in result.warnings:
             feedback.pushWarning(warning)
         counts = result.counts

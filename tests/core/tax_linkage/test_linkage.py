@@ -233,3 +233,15 @@ def test_area_tolerances_are_both_required_to_flag(sample_city):
     assert "AREA_MISMATCH" not in set(loose_absolute.findings["code"])
     loose_relative = link_tax_ledger(parcel, none, rows, LinkageOptions(0.25, 1.0))
     assert "AREA_MISMATCH" not in set(loose_relative.findings["code"])
+
+
+def test_only_the_fields_the_linkage_reads_are_read():
+    from gimpo_gis_plugin.core.tax_linkage.linkage import building_fields, parcel_fields
+
+    assert parcel_fields(["pnu", "Jibun", "jimok", "BCHK", "SGG_OID"]) == ["pnu", "Jibun", "jimok"]
+    assert parcel_fields(["JIBUN", "BCHK"]) is None  # no PNU: read all, so the error can list them
+    assert building_fields(["BLD_ID", "pnu", "height", "Total_Floor_Area", "structure_name"]) == [
+        "BLD_ID",
+        "pnu",
+        "Total_Floor_Area",
+    ]
