@@ -41,9 +41,8 @@ from .kernels import POLYNOMIAL_POWER, Kernel, scale_factor, support_radius
 _TILE = 2048
 _ONE_TILE_MAX = 4096
 _EMPTY = 1 << 40
-# Share of the rim done by the thread that also does the FFTs (measured on 1M points: the FFT part and the rim
-# each take about 0.45 s of CPU, so that thread takes little of the rim).
-_RIM_SHARE_WITH_SMOOTH = 0.05
+# The rim is cut into this many bands of rows, so that both threads share it once the FFTs are done.
+_RIM_BANDS = 8
 
 
 @dataclass
@@ -213,21 +212,27 @@ def accumulate_polynomial(
             block = scipy.fft.irfft2(total, s=shape, workers=1)[: padded[0], : padded[1]]
             return np.ascontiguousarray(block, dtype=np.float64)
 
-        def rim(part, flat, row0=row0, col0=col0, padded=padded):
+        def rim(part, row0=row0, col0=col0, width=padded[1]):
+            """The rim of ``part`` (consecutive in raster order) in its own band of rows: (first row, band)."""
+            rows = place.crow[part] - row0
+            top = int(rows[0])
+            band = np.zeros((int(rows[-1]) - top + 1 + 2 * buffer) * width)
             compiled.add_rim_corrections(
-                flat, padded[1], place.crow[part] - row0 + buffer, place.ccol[part] - col0 + buffer,
+                band, width, rows - top + buffer, place.ccol[part] - col0 + buffer,
                 place.u[part], place.v[part], weight[part] * scale, rho, buffer, power, ref_first, ref_last,
             )  # fmt: skip
-            return flat
+            return top, band.reshape(-1, width)
 
-        # pocketfft and the compiled code release the GIL. One thread does the smooth part and a share of
-        # the rim in its block, the other the rest of the rim in a second array (the shares about balance).
-        first, rest = np.split(members, [int(len(members) * _RIM_SHARE_WITH_SMOOTH)])
+        # pocketfft and the compiled code release the GIL: one thread starts on the FFTs, the other on the
+        # rim's bands, and whichever is free takes the next band (the two parts cost about the same).
         with ThreadPoolExecutor(max_workers=2) as pool:
-            block_job = pool.submit(lambda first=first, padded=padded: rim(first, smooth().reshape(-1)).reshape(padded))
-            rest_job = pool.submit(rim, rest, np.zeros(padded[0] * padded[1]))
-            block = block_job.result()
-            block.reshape(-1)[:] += rest_job.result()
+            smooth_job = pool.submit(smooth)
+            parts = [part for part in np.array_split(members, _RIM_BANDS) if len(part)]
+            rim_jobs = [pool.submit(rim, part) for part in parts]
+            block = smooth_job.result()
+            for job in rim_jobs:
+                top, band = job.result()
+                block[top : top + len(band)] += band
         _add_block(out, block, row0 - buffer, col0 - buffer)
         progress.set((step + 1) / len(occupied))
 
