@@ -500,7 +500,12 @@ def _ledger_output(rows: pd.DataFrame, options: LinkageOptions, extra: list[str]
         personal = [c for c in ("taxpayer", "resident_no") if c in data]
         masked = mask_frame(pd.DataFrame({c: data[c] for c in personal}))
         data.update({c: masked[c].to_numpy() for c in personal})
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)  # no stacking of the columns into one block: a copy of them all
+
+
+def _lean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A frame of some of ``frame``'s columns that shares their arrays (selecting copies them all)."""
+    return pd.DataFrame({column: frame[column].to_numpy() for column in columns}, index=frame.index, copy=False)
 
 
 def _findings(
@@ -516,13 +521,12 @@ def _findings(
         if len(frame):
             records.append(frame.assign(code=code))
 
-    # Only the columns read here: every subset below copies what it carries (400,000 rows).
-    matched = matched[
-        ["kind", "pnu", "matched_bld_id", "is_duplicate", "taxed_area", "tax", "taxed_use", "row_id", "same_as"]
-    ]
-    parcels = pd.DataFrame(
-        parcels[["PNU", "JIBUN", "jimok", "legal_dong_code", "register", "pnu_valid", "gis_area_m2"]]
+    # Only the columns read here (every subset below copies what it carries), as views, not copies.
+    matched = _lean(
+        matched,
+        ["kind", "pnu", "matched_bld_id", "is_duplicate", "taxed_area", "tax", "taxed_use", "row_id", "same_as"],
     )
+    parcels = _lean(parcels, ["PNU", "JIBUN", "jimok", "legal_dong_code", "register", "pnu_valid", "gis_area_m2"])
     land = matched[matched["kind"] == LAND]
     bld_rows = matched[matched["kind"] == BUILDING]
     live_land = land[~land["is_duplicate"]]
@@ -795,7 +799,8 @@ def _object_layers(
             **{column: parcels[column].to_numpy() for column in p_columns},
             "geometry": parcels.geometry.array,
             **_aligned(parcels["PNU"], land, building_tax_by_pnu, per_parcel),
-        }
+        },
+        copy=False,  # the columns as they are, not stacked into blocks (a copy of them all)
     )
     p = _fill_counts(
         p,
@@ -816,7 +821,8 @@ def _object_layers(
             **{column: buildings[column].to_numpy() for column in b_columns},
             buildings.geometry.name: buildings.geometry.array,
             **_aligned(buildings["bld_id"], per_building, b_codes),
-        }
+        },
+        copy=False,
     )
     b = _fill_counts(b, ["ledger_rows", "n_findings", "worst_severity"], ["tax", "tax_at_stake"])
     b["taxed_area"] = b["taxed_area"].fillna(0.0).round(2)
