@@ -11,8 +11,6 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputVectorLayer,
-    QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
@@ -22,8 +20,9 @@ from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_clearances, read_margins
 from ...core.progress import Progress
+from .. import parameters
 from ..base import GimpoAlgorithm
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import vector_output
 
 
 def _status_style(kind: str) -> str:
@@ -66,23 +65,9 @@ class ClearanceCheck(GimpoAlgorithm):
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
+        self.addParameter(parameters.facility_store(self, self.FACILITIES))
         self.addParameter(
-            QgsProcessingParameterFile(
-                self.FACILITIES,
-                self.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
-                QgsProcessingParameterFile.File,
-                # "All files" lets a PostGIS destination through (qgis_process checks the value against the filter)
-                fileFilter=self.tr("GeoPackage (*.gpkg);;All files (*)"),
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.CLEARANCE_TABLE,
-                self.tr("Clearance table (CSV; empty: the bundled one)"),
-                QgsProcessingParameterFile.File,
-                fileFilter="CSV (*.csv)",
-                optional=True,
-            )
+            parameters.rule_table(self, self.CLEARANCE_TABLE, "Clearance table (CSV; empty: the bundled one)")
         )
         self.addParameter(
             QgsProcessingParameterNumber(
@@ -93,11 +78,9 @@ class ClearanceCheck(GimpoAlgorithm):
                 minValue=0.1,
             )
         )
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Clearance conflicts (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
+        self.addParameter(
+            parameters.vector_destination(self, self.OUTPUT, "Clearance conflicts (GeoPackage or PostGIS)")
         )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
         self.addOutput(QgsProcessingOutputVectorLayer("CONFLICT_POINTS", self.tr("Crossing conflicts")))
         self.addOutput(QgsProcessingOutputVectorLayer("CONFLICT_LINES", self.tr("Parallel-run conflicts")))
         self.addOutput(QgsProcessingOutputNumber("CONFLICTS", self.tr("Number of conflicts")))

@@ -16,8 +16,6 @@ from qgis.core import (
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
 )
@@ -35,9 +33,10 @@ from ...core.facilities.network import network_frame
 from ...core.facilities.notices import write_notices
 from ...core.facilities.rules import read_margins
 from ...core.progress import Progress
+from .. import parameters
 from ..base import GimpoAlgorithm
 from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import vector_output
 
 RISK_STYLE = styles.categorized(
     "risk_level",
@@ -91,15 +90,7 @@ class ExcavationImpact(GimpoAlgorithm):
     NOTICES = "NOTICES"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.FACILITIES,
-                self.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
-                QgsProcessingParameterFile.File,
-                # "All files" lets a PostGIS destination through (qgis_process checks the value against the filter)
-                fileFilter=self.tr("GeoPackage (*.gpkg);;All files (*)"),
-            )
-        )
+        self.addParameter(parameters.facility_store(self, self.FACILITIES))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.DIG,
@@ -145,19 +136,11 @@ class ExcavationImpact(GimpoAlgorithm):
                 )
             )
         self.addParameter(
-            QgsProcessingParameterFile(
-                self.MARGINS_TABLE,
-                self.tr("Margins table (CSV; empty: the bundled one)"),
-                QgsProcessingParameterFile.File,
-                fileFilter="CSV (*.csv)",
-                optional=True,
-            )
+            parameters.rule_table(self, self.MARGINS_TABLE, "Margins table (CSV; empty: the bundled one)")
         )
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Affected facilities (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
+        self.addParameter(
+            parameters.vector_destination(self, self.OUTPUT, "Affected facilities (GeoPackage or PostGIS)")
         )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
         self.addParameter(QgsProcessingParameterFolderDestination(self.NOTICES, self.tr("Notices per agency (HTML)")))
         self.addOutput(QgsProcessingOutputVectorLayer("AFFECTED_LAYER", self.tr("Affected facilities")))
         self.addOutput(QgsProcessingOutputNumber("AFFECTED_COUNT", self.tr("Number of affected facilities")))

@@ -14,8 +14,6 @@ from qgis.core import (
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
@@ -26,9 +24,10 @@ from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_margins, read_service_life
 from ...core.progress import Progress
 from ...core.sample_city.geography import load_admin_dongs
+from .. import parameters
 from ..base import GimpoAlgorithm
 from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import vector_output
 
 PRIORITY_COLORS = {1: "#d7191c", 2: "#fdae61", 3: "#ffffbf", 4: "#1a9641", 0: "#999999"}
 SEGMENT_STYLE = styles.categorized(
@@ -75,15 +74,7 @@ class FacilityAging(GimpoAlgorithm):
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.FACILITIES,
-                self.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
-                QgsProcessingParameterFile.File,
-                # "All files" lets a PostGIS destination through (qgis_process checks the value against the filter)
-                fileFilter=self.tr("GeoPackage (*.gpkg);;All files (*)"),
-            )
-        )
+        self.addParameter(parameters.facility_store(self, self.FACILITIES))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.AREAS,
@@ -113,19 +104,9 @@ class FacilityAging(GimpoAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterFile(
-                self.SERVICE_LIFE_TABLE,
-                self.tr("Service-life table (CSV; empty: the bundled one)"),
-                QgsProcessingParameterFile.File,
-                fileFilter="CSV (*.csv)",
-                optional=True,
-            )
+            parameters.rule_table(self, self.SERVICE_LIFE_TABLE, "Service-life table (CSV; empty: the bundled one)")
         )
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Aging (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
-        )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "Aging (GeoPackage or PostGIS)"))
         self.addOutput(QgsProcessingOutputVectorLayer("SEGMENTS_LAYER", self.tr("Segments by priority")))
         self.addOutput(QgsProcessingOutputVectorLayer("AREAS_LAYER", self.tr("Aging indicator by area")))
 

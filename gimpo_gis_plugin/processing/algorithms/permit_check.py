@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
@@ -29,9 +28,10 @@ from ...core.permits import check_permits, load_rules
 from ...core.permits.outputs import write_permit_outputs
 from ...core.progress import Progress
 from ...core.vector_io import DEFAULT_CRS
+from .. import parameters
 from ..base import GimpoAlgorithm
 from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import vector_output
 
 
 class PermitCheck(GimpoAlgorithm):
@@ -108,11 +108,9 @@ class PermitCheck(GimpoAlgorithm):
                 optional=True,
             )
         )
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Permit check result (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
+        self.addParameter(
+            parameters.vector_destination(self, self.OUTPUT, "Permit check result (GeoPackage or PostGIS)")
         )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
         self.addParameter(
             QgsProcessingParameterFolderDestination(
                 self.REPORT_FOLDER, self.tr("HTML reports folder"), optional=True, createByDefault=False

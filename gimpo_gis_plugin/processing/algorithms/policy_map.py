@@ -18,9 +18,10 @@ from qgis.core import (
 from ...core.policy import NORMALISATIONS, PolicyMapOptions, build_policy_map, parse_indicators, write_policy_map
 from ...core.policy.policy_map import LAYER_NAME
 from ...core.progress import Progress
+from .. import parameters
 from ..base import GimpoAlgorithm
 from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import vector_output
 
 NEIGHBOURHOODS = ("knn", "distance")
 
@@ -97,11 +98,7 @@ class PolicyMap(GimpoAlgorithm):
                 self.ALPHA, self.tr("False discovery rate"), QgsProcessingParameterNumber.Double, 0.05, False, 0.0, 1.0
             )
         )
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Policy map (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
-        )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "Policy map (GeoPackage or PostGIS)"))
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT_HTML, self.tr("Summary (HTML)"), "HTML (*.html)", optional=True, createByDefault=False

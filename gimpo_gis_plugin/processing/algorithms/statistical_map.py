@@ -12,7 +12,6 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
@@ -28,9 +27,10 @@ from ...core.choropleth import (
 )
 from ...core.choropleth.statistical_map import LAYER_NAME
 from ...core.progress import Progress
+from .. import parameters
 from ..base import GimpoAlgorithm
 from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import vector_output
 
 
 class StatisticalMap(GimpoAlgorithm):
@@ -130,11 +130,7 @@ class StatisticalMap(GimpoAlgorithm):
             )
         )
         self.addParameter(value_name)
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Statistical map (GeoPackage or PostGIS)"), "GeoPackage (*.gpkg)"
-        )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "Statistical map (GeoPackage or PostGIS)"))
 
     def run(
         self,
