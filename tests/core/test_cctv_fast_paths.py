@@ -8,9 +8,21 @@ import pytest
 import shapely
 
 from gimpo_gis_plugin.core.cctv.blind_spots import blind_spots, disjoint_footprints
+from gimpo_gis_plugin.core.cctv.siting import (
+    NewCamera,
+    candidate_cameras,
+    candidate_views,
+    grid_pieces,
+    site_new_cameras,
+)
+from gimpo_gis_plugin.core.cctv.visibility import CameraArrays, Obstacles, star_areas, view_polygons
 
 CRS = "EPSG:5186"
 X0, Y0 = 200_000.0, 550_000.0
+
+
+def _points(rng: np.random.Generator, low: float, high: float, count: int) -> np.ndarray:
+    return shapely.points(X0 + rng.uniform(low, high, count), Y0 + rng.uniform(low, high, count))
 
 
 def _footprints() -> np.ndarray:
@@ -75,3 +87,91 @@ def test_blind_spots_match_the_straightforward_overlay():
         assert shapely.symmetric_difference(mine, reference).area < 1e-3
         reference_parts = shapely.get_parts(reference)
         assert len(spots[spots["target_id"] == row.target_id]) == int((shapely.area(reference_parts) > 0).sum())
+
+
+def test_grid_pieces_are_the_cells_cut_one_by_one():
+    rng = np.random.default_rng(3)
+    holes = shapely.buffer(_points(rng, 0, 200, 40), 4.0)
+    spots = np.array(
+        [
+            shapely.difference(shapely.Point(X0 + 100, Y0 + 100).buffer(90.0), shapely.union_all(holes)),
+            shapely.box(X0 + 3, Y0 + 3, X0 + 20, Y0 + 20),  # within one cell
+            shapely.box(X0 - 40, Y0 - 40, X0 + 10.5, Y0 - 30),
+        ],
+        dtype=object,
+    )
+    pieces, owner, cell_x, cell_y = grid_pieces(spots, 25.0)
+    mine = {(o, x, y): p for o, x, y, p in zip(owner, cell_x, cell_y, pieces, strict=True)}
+    reference = {}
+    for k, spot in enumerate(spots):
+        x0, y0, x1, y1 = spot.bounds
+        for gx in np.arange(np.floor(x0 / 25) * 25, x1, 25):
+            for gy in np.arange(np.floor(y0 / 25) * 25, y1, 25):
+                cut = shapely.intersection(spot, shapely.box(gx, gy, gx + 25, gy + 25))
+                if cut.area > 0:
+                    reference[(k, round(gx / 25), round(gy / 25))] = cut
+    assert set(mine) == set(reference)
+    for key, cut in reference.items():
+        assert shapely.symmetric_difference(mine[key], cut).area < 1e-6
+
+
+def _reference_greedy(views: np.ndarray, pole: np.ndarray, blind: shapely.Geometry, count: int) -> list[int]:
+    """Plain greedy: each pick the view that covers the most remaining blind area, one per pole."""
+    picks: list[int] = []
+    for _ in range(count):
+        gain = shapely.area(shapely.intersection(views, blind))
+        gain[np.isin(pole, pole[picks])] = -1
+        best = int(np.argmax(gain))
+        if gain[best] <= 1e-6:
+            break
+        picks.append(best)
+        blind = shapely.difference(blind, views[best])
+    return picks
+
+
+def test_lazy_greedy_siting_picks_what_evaluating_every_view_picks():
+    footprints = _footprints()
+    heights = np.full(len(footprints), 12.0)
+    obstacles = Obstacles(footprints, heights)
+    target = shapely.box(X0 - 70, Y0 - 20, X0 + 320, Y0 + 320)
+    rng = np.random.default_rng(5)
+    seen = shapely.union_all(shapely.buffer(_points(rng, 0, 300, 12), 35.0))
+    blind = shapely.difference(shapely.difference(target, shapely.union_all(footprints)), seen)
+    spots = gpd.GeoDataFrame({"weight": [1.0]}, geometry=[blind], crs=CRS)
+    poles = _points(rng, -60, 310, 40)
+    ids = [f"L{i}" for i in range(len(poles))]
+    spec = NewCamera(mount_height_m=6.0, fov_deg=90.0, range_m=50.0, tilt_deg=15.0, orientations=8)
+    lazy, lazy_views = site_new_cameras(ids, poles, spec, obstacles, spots, 6, batch=7)
+    every, _ = site_new_cameras(ids, poles, spec, obstacles, spots, 6, batch=10**9)
+    assert lazy["candidate_id"].tolist() == every["candidate_id"].tolist()
+    assert lazy["azimuth_deg"].tolist() == every["azimuth_deg"].tolist()
+    assert np.allclose(lazy["gained_area_m2"], every["gained_area_m2"], atol=0.01)
+    # and both are the plain greedy over untiled blind ground, with the same views
+    candidate, _, all_views = candidate_views(poles, spec, obstacles)
+    picks = _reference_greedy(all_views, candidate, blind, 6)
+    assert [ids[candidate[p]] for p in picks] == lazy["candidate_id"].tolist()
+    assert len(lazy_views) == len(picks)
+    remaining = blind
+    for p, row in zip(picks, lazy.itertuples(), strict=True):
+        expected = shapely.intersection(all_views[p], remaining).area
+        assert row.gained_area_m2 == pytest.approx(expected, abs=0.05)
+        remaining = shapely.difference(remaining, all_views[p])
+
+
+def test_star_areas_bound_the_views_and_equal_them_without_shadows_or_blind_zone():
+    footprints = _footprints()
+    rng = np.random.default_rng(9)
+    poles = _points(rng, -60, 310, 30)
+    tall = Obstacles(footprints, np.full(len(footprints), 30.0))
+    mixed = Obstacles(footprints, rng.choice([3.0, 30.0], len(footprints)))
+    for spec in (NewCamera(fov_deg=90.0), NewCamera(fov_deg=360.0)):
+        _, _, arrays = candidate_cameras(poles, spec)
+        for obstacles in (tall, mixed):  # with blind zones, and with low buildings' shadows
+            bound = star_areas(arrays, obstacles, 3.0)
+            assert np.all(bound >= shapely.area(view_polygons(arrays, obstacles, 3.0)) - 1e-6)
+        no_blind = CameraArrays(
+            *(getattr(arrays, f) for f in ("x", "y", "height", "start", "span", "reach")), np.zeros(len(arrays))
+        )
+        assert np.allclose(
+            star_areas(no_blind, tall, 3.0), shapely.area(view_polygons(no_blind, tall, 3.0)), rtol=1e-9, atol=1e-6
+        )
