@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from gimpo_gis_plugin.core.cctv.blind_spots import blind_spots, disjoint_footprints
+from gimpo_gis_plugin.core.cctv.blind_spots import blind_spots, disjoint_footprints, subtract_disjoint
 from gimpo_gis_plugin.core.cctv.siting import (
     NewCamera,
     candidate_cameras,
@@ -77,6 +77,7 @@ def test_blind_spots_match_the_straightforward_overlay():
         crs=CRS,
     )
     summary, spots = blind_spots(targets, footprints, views, min_area_m2=0.0)
+    assert shapely.is_valid(spots.geometry.to_numpy()).all()
     for row in summary.itertuples():
         target = targets.geometry.iloc[row.Index]
         reference = _reference_blind(target, footprints, views)
@@ -87,6 +88,21 @@ def test_blind_spots_match_the_straightforward_overlay():
         assert shapely.symmetric_difference(mine, reference).area < 1e-3
         reference_parts = shapely.get_parts(reference)
         assert len(spots[spots["target_id"] == row.target_id]) == int((shapely.area(reference_parts) > 0).sum())
+
+
+def test_subtracting_disjoint_blocks_is_the_overlay():
+    blocks = disjoint_footprints(_footprints())
+    rng = np.random.default_rng(13)
+    ring = shapely.difference(
+        shapely.Point(X0 + 120, Y0 + 120).buffer(150.0), shapely.Point(X0 + 120, Y0 + 120).buffer(40.0)
+    )
+    area = shapely.difference(ring, shapely.union_all(shapely.buffer(_points(rng, -50, 300, 15), 25.0)))
+    assert area.geom_type == "MultiPolygon"  # several pieces, with holes, cutting through blocks
+    mine = subtract_disjoint(area, blocks)
+    assert shapely.is_valid(mine)
+    reference = shapely.difference(area, shapely.union_all(blocks))
+    assert shapely.symmetric_difference(mine, reference).area < 1e-6
+    assert mine.area == pytest.approx(reference.area, rel=1e-12)
 
 
 def test_grid_pieces_are_the_cells_cut_one_by_one():

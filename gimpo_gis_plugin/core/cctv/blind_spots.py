@@ -47,17 +47,20 @@ def blind_spots(
     for i, target in enumerate(geoms):
         if i % 20 == 0:
             progress.set(i / max(len(geoms), 1))
-        open_ground = target
-        if building_tree is not None:
-            near = building_tree.query(target, predicate="intersects")
-            if near.size:
-                open_ground = shapely.difference(target, shapely.multipolygons(blocks[near]))
-        blind = open_ground
+        near = building_tree.query(target, predicate="intersects") if building_tree is not None else np.array([], int)
+        inside = building_tree.query(target, predicate="contains_properly") if near.size else near
+        crossing = np.setdiff1d(near, inside)
+        building_area = float(shapely.area(blocks[inside]).sum())
+        if crossing.size:
+            building_area += shapely.intersection(target, shapely.multipolygons(blocks[crossing])).area
+        blind = target
         if view_tree is not None:
-            seen = view_tree.query(open_ground, predicate="intersects")
+            seen = view_tree.query(target, predicate="intersects")
             if seen.size:
-                blind = shapely.difference(open_ground, shapely.union_all(views[seen]))
-        area, open_area, blind_area = target.area, open_ground.area, blind.area
+                blind = shapely.difference(target, shapely.union_all(views[seen]))
+        blind = subtract_disjoint(blind, blocks[near])
+        area = target.area
+        open_area, blind_area = area - building_area, blind.area
         stats.append(
             (
                 area,
@@ -119,6 +122,44 @@ def disjoint_footprints(footprints: np.ndarray) -> np.ndarray:
     merged = [shapely.union_all(members) for members in np.split(footprints[grouped], starts[1:])]
     parts = shapely.get_parts(np.concatenate([footprints[alone], np.array(merged, dtype=object)]))
     return parts[shapely.get_type_id(parts) == 3]
+
+
+def subtract_disjoint(area: shapely.Geometry, blocks: np.ndarray) -> shapely.Geometry:
+    """``area`` minus the union of ``blocks``, polygons that neither touch nor overlap one another.
+
+    A block strictly inside one polygon of ``area`` just becomes a hole in it; only the blocks on a
+    boundary (and those with a courtyard, whose inner ground stays) go through the overlay. Punching
+    100,000 holes this way takes a second where the overlay of a 600,000-vertex polygon takes several.
+    """
+    if len(blocks) == 0 or shapely.is_empty(area):
+        return area
+    block_tree = shapely.STRtree(blocks)
+    pieces = shapely.get_parts(area)
+    _, inside = block_tree.query(pieces, predicate="contains_properly")
+    _, touching = block_tree.query(pieces, predicate="intersects")
+    punch, meets = np.zeros(len(blocks), dtype=bool), np.zeros(len(blocks), dtype=bool)
+    punch[inside], meets[touching] = True, True
+    punch &= shapely.get_num_interior_rings(blocks) == 0
+    rest = blocks[~punch & meets]
+    if rest.size:
+        area = shapely.difference(area, shapely.multipolygons(rest))
+    holes_of = np.flatnonzero(punch)
+    pieces = shapely.get_parts(area)
+    if holes_of.size == 0 or pieces.size == 0:
+        return area
+    piece_of, local = shapely.STRtree(blocks[holes_of]).query(pieces, predicate="contains_properly")
+    result = []
+    for k, piece in enumerate(pieces):
+        mine = holes_of[local[piece_of == k]]
+        if mine.size == 0:
+            result.append(piece)
+            continue
+        holes = [*shapely.get_interior_ring(piece, range(shapely.get_num_interior_rings(piece)))]
+        holes += list(shapely.get_exterior_ring(blocks[mine]))
+        result.append(shapely.polygons(shapely.get_exterior_ring(piece), holes=holes))
+    lost = np.setdiff1d(holes_of, holes_of[local])  # not inside any piece any more (should not happen)
+    punched = shapely.multipolygons(result) if len(result) > 1 else result[0]
+    return shapely.difference(punched, shapely.multipolygons(blocks[lost])) if lost.size else punched
 
 
 def _share(part: float, whole: float) -> float:
