@@ -14,6 +14,7 @@ import numpy as np
 from .parcels import RURAL_JIMOK, URBAN_JIMOK
 
 SIGUNGU = "41570"
+_MAX_LOT = 9999  # a PNU has four digits for the main lot
 
 
 def _draw(table: dict[str, float], size: int, rng: np.random.Generator) -> np.ndarray:
@@ -70,11 +71,13 @@ def assign_pnu(parcels: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, rng: np.rando
         row_ids, first = np.unique(group["_row_key"].to_numpy(), return_index=True)
         rank = np.empty(len(row_ids), dtype=np.int64)
         rank[np.argsort(first)] = np.arange(len(row_ids))
-        main_lot = rank[np.searchsorted(row_ids, group["_row_key"].to_numpy())] + 1
+        row_rank = rank[np.searchsorted(row_ids, group["_row_key"].to_numpy())]
         within = group.groupby("_row_key").cumcount().to_numpy()
         positions = parcels.index.get_indexer(group.index)
-        main[positions] = main_lot
-        sub[positions] = within
+        # A PNU has four digits for the main lot: past 9,999 rows in one 법정동 (very large cities only)
+        # the numbers start again at 1 with sub lots from 1000, 2000, ... so every PNU stays 19 digits and unique.
+        main[positions] = row_rank % _MAX_LOT + 1
+        sub[positions] = within + 1000 * (row_rank // _MAX_LOT)
     parcels["main_lot"] = main
     parcels["sub_lot"] = sub
     parcels.drop(columns="_row_key", inplace=True)
