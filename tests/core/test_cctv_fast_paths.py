@@ -15,7 +15,13 @@ from gimpo_gis_plugin.core.cctv.siting import (
     grid_pieces,
     site_new_cameras,
 )
-from gimpo_gis_plugin.core.cctv.visibility import CameraArrays, Obstacles, star_areas, view_polygons
+from gimpo_gis_plugin.core.cctv.visibility import (
+    CameraArrays,
+    Obstacles,
+    sector_area_bounds,
+    star_areas,
+    view_polygons,
+)
 
 CRS = "EPSG:5186"
 X0, Y0 = 200_000.0, 550_000.0
@@ -180,11 +186,14 @@ def test_star_areas_bound_the_views_and_equal_them_without_shadows_or_blind_zone
     poles = _points(rng, -60, 310, 30)
     tall = Obstacles(footprints, np.full(len(footprints), 30.0))
     mixed = Obstacles(footprints, rng.choice([3.0, 30.0], len(footprints)))
-    for spec in (NewCamera(fov_deg=90.0), NewCamera(fov_deg=360.0)):
-        _, _, arrays = candidate_cameras(poles, spec)
+    for spec in (NewCamera(fov_deg=90.0), NewCamera(fov_deg=360.0), NewCamera(fov_deg=70.0, orientations=5)):
+        pole, _, arrays = candidate_cameras(poles, spec)
         for obstacles in (tall, mixed):  # with blind zones, and with low buildings' shadows
-            bound = star_areas(arrays, obstacles, 3.0)
-            assert np.all(bound >= shapely.area(view_polygons(arrays, obstacles, 3.0)) - 1e-6)
+            area = shapely.area(view_polygons(arrays, obstacles, 3.0))
+            assert np.all(star_areas(arrays, obstacles, 3.0) >= area - 1e-6)
+            from_circles = sector_area_bounds(arrays, pole, obstacles, 3.0)
+            assert np.all(from_circles >= area - 1e-6)
+            assert from_circles.sum() <= 1.05 * star_areas(arrays, obstacles, 3.0).sum()  # and not loose
         no_blind = CameraArrays(
             *(getattr(arrays, f) for f in ("x", "y", "height", "start", "span", "reach")), np.zeros(len(arrays))
         )

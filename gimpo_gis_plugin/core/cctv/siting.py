@@ -18,7 +18,7 @@ import shapely
 
 from ..progress import SILENT, Progress
 from . import optics
-from .visibility import CameraArrays, Obstacles, sector_angles, star_areas, view_polygons
+from .visibility import CameraArrays, Obstacles, sector_angles, sector_area_bounds, view_polygons
 
 # Blind spots are cut into tiles this size for the gain sums: intersecting a view with a few small tiles
 # is much cheaper than with one large spot full of holes, and a pick then only touches nearby tiles.
@@ -83,7 +83,7 @@ def site_new_cameras(
     cand = useful[pole]
     step = candidate_step(angular_step_deg)
     progress.set(0.1)
-    area_bound = star_areas(arrays, obstacles, step)
+    area_bound = sector_area_bounds(arrays, pole, obstacles, step)
     progress.set(0.4)
     bound = _bounds(area_bound, cand, candidates, spot_tree, weight, float(arrays.reach.max(initial=0.0)))
     gains = _LazyGains(
