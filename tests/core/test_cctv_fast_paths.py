@@ -10,6 +10,7 @@ import shapely
 from gimpo_gis_plugin.core.cctv.blind_spots import blind_spots, disjoint_footprints, subtract_disjoint
 from gimpo_gis_plugin.core.cctv.siting import (
     NewCamera,
+    _tiles,
     candidate_cameras,
     candidate_views,
     grid_pieces,
@@ -200,3 +201,38 @@ def test_star_areas_bound_the_views_and_equal_them_without_shadows_or_blind_zone
         assert np.allclose(
             star_areas(no_blind, tall, 3.0), shapely.area(view_polygons(no_blind, tall, 3.0)), rtol=1e-9, atol=1e-6
         )
+
+
+def _reference_tiles(spots: np.ndarray, weights: np.ndarray, size: float) -> list[tuple[float, float]]:
+    """Flattening cell by cell in Python: each piece minus the pieces of higher weight (earlier spots
+    first on ties) in its cell."""
+    pieces, owners, cell_x, cell_y = grid_pieces(spots, size)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for k, cell in enumerate(zip(cell_x.tolist(), cell_y.tolist(), strict=True)):
+        cells.setdefault(cell, []).append(k)
+    out = []
+    for members in cells.values():
+        taken = shapely.Polygon()
+        for k in sorted(members, key=lambda m: (-weights[owners[m]], owners[m])):
+            own = shapely.difference(pieces[k], taken)
+            taken = shapely.union(taken, pieces[k])
+            if own.area > 1e-6:
+                out.append((round(own.area, 6), float(weights[owners[k]])))
+    return sorted(out)
+
+
+def test_tiles_of_overlapping_spots_count_each_place_once_at_its_highest_weight():
+    spots = np.array(
+        [
+            shapely.box(X0, Y0, X0 + 100, Y0 + 80),
+            shapely.Point(X0 + 60, Y0 + 40).buffer(35.0),  # inside the first, higher weight
+            shapely.box(X0 + 30, Y0 + 10, X0 + 140, Y0 + 30),  # across both, same weight as the first
+            shapely.Point(X0 + 70, Y0 + 45).buffer(10.0),  # inside the second, highest weight
+        ],
+        dtype=object,
+    )
+    weights = np.array([1.0, 3.0, 1.0, 5.0])
+    pieces, weight = _tiles(spots, weights, 25.0)
+    mine = sorted(zip(np.round(shapely.area(pieces), 6).tolist(), weight.tolist(), strict=True))
+    assert mine == _reference_tiles(spots, weights, 25.0)
+    assert shapely.area(pieces).sum() == pytest.approx(shapely.union_all(spots).area, rel=1e-9)

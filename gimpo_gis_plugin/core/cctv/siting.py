@@ -270,18 +270,21 @@ def _tiles(spots: np.ndarray, weights: np.ndarray, size: float) -> tuple[np.ndar
     twice: where spots of overlapping targets meet, the piece of the highest weight wins."""
     piece_arr, owners, cell_x, cell_y = grid_pieces(spots, size)
     weight = weights[owners]
-    cells = list(zip(cell_x.tolist(), cell_y.tolist(), strict=True))
-    by_cell: dict[tuple[int, int], list[int]] = {}
-    for k, cell in enumerate(cells):
-        by_cell.setdefault(cell, []).append(k)
-    for members in by_cell.values():
-        if len(members) < 2:
-            continue
-        taken = shapely.Polygon()
-        for k in sorted(members, key=lambda m: -weight[m]):
-            own = shapely.difference(piece_arr[k], taken)
-            taken = shapely.union(taken, piece_arr[k])
-            piece_arr[k] = own
+    # pieces of one cell, highest weight first (ties: in spot order); each keeps what no earlier one has
+    order = np.lexsort((np.arange(len(piece_arr)), owners, -weight, cell_y, cell_x))
+    sx, sy = cell_x[order], cell_y[order]
+    new_cell = np.ones(order.size, dtype=bool)
+    new_cell[1:] = (sx[1:] != sx[:-1]) | (sy[1:] != sy[:-1])
+    head = np.flatnonzero(new_cell)
+    rank = np.arange(order.size) - np.repeat(head, np.diff(np.append(head, order.size)))
+    taken = piece_arr[order[head]].copy()  # per cell: the union of the pieces ranked so far
+    cell_of = np.cumsum(new_cell) - 1
+    for r in range(1, int(rank.max(initial=0)) + 1):
+        at = np.flatnonzero(rank == r)
+        pieces, cells = piece_arr[order[at]], cell_of[at]
+        piece_arr[order[at]] = shapely.difference(pieces, taken[cells])
+        if (rank == r + 1).any():
+            taken[cells] = shapely.union(taken[cells], pieces)
     keep = ~shapely.is_empty(piece_arr) & (shapely.area(piece_arr) > 1e-6)
     return piece_arr[keep], weight[keep]
 
