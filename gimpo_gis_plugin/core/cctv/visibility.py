@@ -127,7 +127,7 @@ def star_areas(
     for begin in range(0, len(cameras), chunk):
         index = np.arange(begin, min(begin + chunk, len(cameras)))
         cams = cameras.take(index)
-        ray_cam, xy, _, _ = _cast_rays(cams, obstacles, step)
+        ray_cam, _, xy, _, _ = _cast_rays(cams, obstacles, step)
         rel = xy - np.column_stack([cams.x, cams.y])[ray_cam]
         # wedges between consecutive rays of one camera (apex at the origin), plus the closing one of a circle
         nxt = np.roll(np.arange(ray_cam.size), -1)
@@ -163,6 +163,8 @@ def sector_area_bounds(
     step = np.radians(angular_step_deg)
     allowance = 1 + step * step / 3
     rank = np.searchsorted(poles, pole)  # camera -> position of its pole in ``poles``
+    blind = np.full(len(cameras), np.inf)
+    np.minimum.at(blind, first[rank], cameras.blind_radius)  # a pole's smallest blind radius, at its first
     for begin in range(0, len(poles), chunk):
         members = slice(begin, min(begin + chunk, len(poles)))
         circles = cameras.take(first[members])
@@ -175,22 +177,28 @@ def sector_area_bounds(
             circles.reach,
             np.zeros(len(circles)),
         )
-        ray_cam, xy, _, _ = _cast_rays(circles, obstacles, step)
+        ray_cam, phi, xy, _, _ = _cast_rays(circles, obstacles, step)
         rel = xy - np.column_stack([circles.x, circles.y])[ray_cam]
-        phi = np.arctan2(rel[:, 1], rel[:, 0]) % TWO_PI
         nxt = np.roll(np.arange(ray_cam.size), -1)
         head = np.flatnonzero(np.diff(ray_cam, prepend=-1))
         tail = np.append(head[1:], ray_cam.size) - 1
         nxt[tail] = head
         wedge = 0.5 * (rel[:, 0] * rel[nxt, 1] - rel[nxt, 0] * rel[:, 1])
+        # A wedge holds the disc sector of radius h (the distance to its far side): up to the blind
+        # radius, that ground is hidden in every view, so a wedge wholly inside a sector counts without it.
+        chord = np.hypot(*(rel[nxt] - rel).T)
+        inner = np.where(chord > 0, 2 * wedge / np.maximum(chord, 1e-12), 0.0)
+        radius = np.minimum(blind[first[members]][ray_cam], inner)
+        reduced = wedge - 0.5 * radius * radius * ((phi[nxt] - phi) % TWO_PI)
         # the circle twice over (angles 0..4π), so a sector across east is one run of wedges
         cam2 = np.concatenate([ray_cam, ray_cam])
         phi2 = np.concatenate([phi, phi + TWO_PI])
         wedge2 = np.concatenate([wedge, wedge])
+        reduced2 = np.concatenate([reduced, reduced])
         order = np.lexsort((phi2, cam2))
-        cam2, phi2, wedge2 = cam2[order], phi2[order], wedge2[order]
+        cam2, phi2, wedge2, reduced2 = cam2[order], phi2[order], wedge2[order], reduced2[order]
         keys = cam2 * 2 * KEY_STRIDE + phi2
-        total = np.concatenate([[0.0], np.cumsum(wedge2)])
+        total = np.concatenate([[0.0], np.cumsum(reduced2)])
         which = np.flatnonzero((rank >= begin) & (rank < members.stop))
         local = rank[which] - begin
         lo = cameras.start[which] % TWO_PI
@@ -199,9 +207,10 @@ def sector_area_bounds(
         # wedges from the last ray at or before the sector's start to the last ray before its end
         a = np.maximum(np.searchsorted(keys, base + lo, side="right") - 1, 0)
         b = np.searchsorted(keys, base + hi, side="left")
-        sums = total[b] - total[a]
+        # the two end wedges only partly in the sector count whole; those between, without the blind disc
+        sums = np.where(b - 1 > a, total[b - 1] - total[a + 1] + wedge2[a] + wedge2[b - 1], wedge2[a])
         full = cameras.span[which] >= TWO_PI
-        circle = np.bincount(ray_cam, wedge, minlength=len(circles))
+        circle = np.bincount(ray_cam, reduced, minlength=len(circles))
         out[which] = np.where(full, circle[local], sums) * allowance
     return out
 
@@ -209,7 +218,8 @@ def sector_area_bounds(
 def _cast_rays(
     cams: CameraArrays, obstacles: Obstacles | None, step: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(camera of each ray in angle order, ray end xy, cameras and buildings of the lower buildings)."""
+    """(camera of each ray in angle order, its angle from the sector's start, ray end xy, cameras and
+    buildings of the lower buildings)."""
     points = shapely.points(cams.x, cams.y)
     tall_cam = tall_bld = low_cam = low_bld = np.array([], dtype=np.int64)
     if obstacles is not None and len(obstacles):
@@ -230,11 +240,11 @@ def _cast_rays(
 
     theta = cams.start[ray_cam] + ray_phi
     xy = np.column_stack([cams.x[ray_cam] + distance * np.cos(theta), cams.y[ray_cam] + distance * np.sin(theta)])
-    return ray_cam, xy, low_cam, low_bld
+    return ray_cam, ray_phi, xy, low_cam, low_bld
 
 
 def _chunk_views(cams: CameraArrays, obstacles: Obstacles | None, step: float) -> np.ndarray:
-    ray_cam, xy, low_cam, low_bld = _cast_rays(cams, obstacles, step)
+    ray_cam, _, xy, low_cam, low_bld = _cast_rays(cams, obstacles, step)
     views = _star_polygons(cams, ray_cam, xy)
     views = _cut_shadows(cams, obstacles, views, low_cam, low_bld)
     has_blind = cams.blind_radius > 0
