@@ -163,6 +163,8 @@ def sector_area_bounds(
     step = np.radians(angular_step_deg)
     allowance = 1 + step * step / 3
     rank = np.searchsorted(poles, pole)  # camera -> position of its pole in ``poles``
+    by_pole = np.argsort(rank, kind="stable")
+    sorted_rank = rank[by_pole]
     blind = np.full(len(cameras), np.inf)
     np.minimum.at(blind, first[rank], cameras.blind_radius)  # a pole's smallest blind radius, at its first
     for begin in range(0, len(poles), chunk):
@@ -199,7 +201,7 @@ def sector_area_bounds(
         cam2, phi2, wedge2, reduced2 = cam2[order], phi2[order], wedge2[order], reduced2[order]
         keys = cam2 * 2 * KEY_STRIDE + phi2
         total = np.concatenate([[0.0], np.cumsum(reduced2)])
-        which = np.flatnonzero((rank >= begin) & (rank < members.stop))
+        which = by_pole[np.searchsorted(sorted_rank, begin) : np.searchsorted(sorted_rank, members.stop)]
         local = rank[which] - begin
         lo = cameras.start[which] % TWO_PI
         hi = lo + cameras.span[which]
