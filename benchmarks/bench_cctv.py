@@ -4,7 +4,9 @@ The whole qgis_process run is timed (start-up, reading, validation, ray casting,
 styled GeoPackage); the target is ≤ 60 s. The buildings are those of a 250,000-parcel sample city
 (about 150,000); the 2,000 cameras are drawn (seeded) from its CCTV register, planted faults included,
 so they stand on its streets among its buildings. A second, untargeted figure adds the blind spots in
-the city's safety zones and the greedy siting of 10 new cameras on its streetlights.
+the city's safety zones and the greedy siting of 10 new cameras on its streetlights: 68 zones, one of
+them 43 km² with about 120,000 buildings, and some 110,000 streetlights, of which about 58,000 stand
+within reach of a blind spot and are each tried in 8 directions (about 470,000 candidate views).
 """
 
 from __future__ import annotations
