@@ -201,11 +201,11 @@ def accumulate_polynomial(
         def smooth(members=members, local=local, height=height, width=width, shape=shape, padded=padded):
             if shape not in spectra:  # the kernels' spectra, once per tile shape
                 spectra[shape] = [_padded_spectrum(term[3], shape) for term in terms]
-            grids = np.zeros((len(terms), height * width), dtype=np.float32)
-            exponents = np.array([term[:3] for term in terms], dtype=np.int64)
-            compiled.bin_moments(grids, local, place.u[members], place.v[members], weight[members] * scale, exponents)
+            grid_moment = np.empty(height * width, dtype=np.float32)
+            u, v, w = place.u[members], place.v[members], weight[members] * scale
             total = None
-            for grid_moment, spectrum in zip(grids, spectra[shape], strict=True):
+            for (a, b, e, _), spectrum in zip(terms, spectra[shape], strict=True):
+                compiled.bin_moment(grid_moment, local, u, v, w, a, b, e)
                 product = scipy.fft.rfft2(grid_moment.reshape(height, width), s=shape, workers=1)
                 product *= spectrum
                 total = product if total is None else total.__iadd__(product)
