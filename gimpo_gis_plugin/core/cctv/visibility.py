@@ -114,34 +114,6 @@ def _expand(offsets: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(offsets - before, counts) + np.arange(total)
 
 
-def star_areas(
-    cameras: CameraArrays, obstacles: Obstacles | None, angular_step_deg: float = 1.0, chunk: int = 200
-) -> np.ndarray:
-    """The area of each camera's ray-cast star (walls and range only), without building any polygon.
-
-    The view is that star minus shadows and the blind zone, so this is an upper bound of its area that
-    costs about a third of the view: siting uses it to skip views that cannot win.
-    """
-    out = np.empty(len(cameras), dtype=float)
-    step = np.radians(angular_step_deg)
-    for begin in range(0, len(cameras), chunk):
-        index = np.arange(begin, min(begin + chunk, len(cameras)))
-        cams = cameras.take(index)
-        ray_cam, _, xy, _, _ = _cast_rays(cams, obstacles, step)
-        rel = xy - np.column_stack([cams.x, cams.y])[ray_cam]
-        # wedges between consecutive rays of one camera (apex at the origin), plus the closing one of a circle
-        nxt = np.roll(np.arange(ray_cam.size), -1)
-        first = np.flatnonzero(np.diff(ray_cam, prepend=-1))
-        last = np.append(first[1:], ray_cam.size) - 1
-        nxt[last] = first
-        cross = rel[:, 0] * rel[nxt, 1] - rel[nxt, 0] * rel[:, 1]
-        closes = np.zeros(ray_cam.size, dtype=bool)
-        closes[last] = True
-        cross[closes & (cams.span[ray_cam] < TWO_PI)] = 0.0  # a sector closes through its apex
-        out[index] = 0.5 * np.bincount(ray_cam, cross, minlength=len(cams))
-    return out
-
-
 def sector_area_bounds(
     cameras: CameraArrays,
     pole: np.ndarray,
