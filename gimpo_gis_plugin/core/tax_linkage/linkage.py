@@ -471,7 +471,7 @@ def link_tax_ledger(
 def _building_tax_per_m2(rows: pd.DataFrame, class_of: pd.Series, wanted: pd.Series) -> pd.Series:
     """Tax per m² of floor area for each class in ``wanted``: the median over taxed buildings of that use
     class (``class_of``: bld_id -> class), else over all taxed buildings, else 0."""
-    per_building = rows.groupby("matched_bld_id")[["tax", "taxed_area"]].sum()
+    per_building = rows.groupby("matched_bld_id", sort=False)[["tax", "taxed_area"]].sum()
     rate = per_building["tax"] / per_building["taxed_area"]
     by_class = rate.groupby(class_of.reindex(per_building.index)).median()
     return wanted.map(by_class).fillna(rate.median()).fillna(0)
@@ -531,7 +531,7 @@ def _findings(
     bld_rows = matched[matched["kind"] == BUILDING]
     live_land = land[~land["is_duplicate"]]
     live_bld = bld_rows[~bld_rows["is_duplicate"]]
-    parcel_area = parcels.groupby("PNU")["gis_area_m2"].sum()
+    parcel_area = parcels.groupby("PNU", sort=False)["gis_area_m2"].sum()
     parcel_info = pd.DataFrame(parcels[["PNU", "legal_dong_code", "jimok"]]).drop_duplicates("PNU").set_index("PNU")
     building_info = pd.DataFrame(buildings[["bld_id", "use_class", "use_name", "total_floor_area"]]).set_index("bld_id")
 
@@ -541,7 +541,7 @@ def _findings(
     taxable = standard & ~parcels["jimok"].isin(options.non_taxable_jimok) & ~parcels["PNU"].isin(options.exempt_pnus)
     untaxed = parcels[taxable & ~parcels["PNU"].isin(taxed_pnus)].drop_duplicates("PNU")
     if len(untaxed):
-        land_tax = live_land.groupby("pnu")["tax"].sum()
+        land_tax = live_land.groupby("pnu", sort=False)["tax"].sum()
         info = parcel_info.reindex(land_tax.index)
         area = parcel_area.reindex(land_tax.index)
         rate = land_tax / area
@@ -603,15 +603,17 @@ def _findings(
 
     # --- area mismatches ----------------------------------------------------------------------------
     def area_check(rows: pd.DataFrame, key: str, reference: pd.Series, what: str, bld: bool) -> None:
-        grouped = rows.groupby(key).agg(taxed_area=("taxed_area", "sum"), tax=("tax", "sum"), pnu=("pnu", "first"))
+        grouped = rows.groupby(key, sort=False).agg(
+            taxed_area=("taxed_area", "sum"), tax=("tax", "sum"), pnu=("pnu", "first")
+        )
         grouped = grouped[grouped["taxed_area"] > 0]
         ref = reference.reindex(grouped.index)
         diff = grouped["taxed_area"] - ref
         limit = np.maximum(options.area_absolute_tolerance_m2, options.area_relative_tolerance * ref)
-        bad = grouped[(diff.abs() > limit) & ref.notna()].copy()
+        bad = grouped[(diff.abs() > limit) & ref.notna()].sort_index()  # the few found, in key order
         if len(bad):
             concerned = rows[rows[key].isin(bad.index)]
-            bad["row_id"] = concerned.groupby(key)["row_id"].agg(",".join).reindex(bad.index)
+            bad["row_id"] = concerned.groupby(key, sort=False)["row_id"].agg(",".join).reindex(bad.index)
             d = diff[bad.index]
             add(
                 "AREA_MISMATCH",
@@ -638,7 +640,7 @@ def _findings(
     # --- use mismatches -----------------------------------------------------------------------------
     built_pnus = set(buildings["pnu"])
     vacant = live_land[(live_land["taxed_use"] == VACANT_LAND) & live_land["pnu"].isin(built_pnus)]
-    n_buildings = buildings.groupby("pnu").size()
+    n_buildings = buildings.groupby("pnu", sort=False).size()
     add(
         "USE_MISMATCH",
         pd.DataFrame(
@@ -781,7 +783,7 @@ def _object_layers(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     land = (
         matched[matched["kind"] == LAND]
-        .groupby("pnu")
+        .groupby("pnu", sort=False)
         .agg(
             ledger_rows=("row_id", "size"),
             taxed_area=("taxed_area", "sum"),
@@ -790,7 +792,9 @@ def _object_layers(
         )
     )
     bld = matched[matched["kind"] == BUILDING]
-    building_tax_by_pnu = bld.groupby("pnu").agg(building_rows=("row_id", "size"), building_tax=("tax", "sum"))
+    building_tax_by_pnu = bld.groupby("pnu", sort=False).agg(
+        building_rows=("row_id", "size"), building_tax=("tax", "sum")
+    )
     per_parcel = _finding_totals(findings, findings["pnu"])
     # New frames from column arrays: joining onto the 200,000-row layers copies them once per join.
     p_columns = ["PNU", "JIBUN", "jimok", "legal_dong_code", "legal_dong_name", "lot", "gis_area_m2"]
@@ -810,7 +814,7 @@ def _object_layers(
     p["taxed_area"] = p["taxed_area"].fillna(0.0).round(2)
     p["finding_codes"] = p["finding_codes"].fillna("")
 
-    per_building = bld.groupby("matched_bld_id").agg(
+    per_building = bld.groupby("matched_bld_id", sort=False).agg(
         ledger_rows=("row_id", "size"), taxed_area=("taxed_area", "sum"), tax=("tax", "sum")
     )
     with_bld = findings[findings["bld_id"] != ""]
