@@ -49,6 +49,36 @@ def sample_city_files(sample_city, tmp_path_factory) -> dict[str, Path]:
     return write_sample_city(sample_city, tmp_path_factory.mktemp("sample_city"))
 
 
+@pytest.fixture(scope="session")
+def dig_file(sample_city, tmp_path_factory) -> Path:
+    """A 24 m square dig, 3 m deep, in the middle of a wide road of the sample city (where every utility runs)."""
+    import geopandas as gpd
+
+    road = sample_city.roads[sample_city.roads["width_m"] >= 15].iloc[0]
+    middle = road.geometry.interpolate(0.5, normalized=True)
+    path = tmp_path_factory.mktemp("dig") / "dig.gpkg"
+    gpd.GeoDataFrame(
+        {"dig_id": ["D1"], "depth": [3.0]}, geometry=[middle.buffer(12, cap_style="square")], crs="EPSG:5186"
+    ).to_file(path)
+    return path
+
+
+def permit_inputs(files: dict[str, Path], **extra: Any) -> dict[str, Any]:
+    """gimpo:permitcheck's input parameters on the written sample city, plus ``extra``."""
+    gpkg = files["gpkg"]
+    layers = {name: f"{gpkg}|layername={layer}" for name, layer in PERMIT_LAYERS.items()}
+    return {**layers, "DEM": files["dem"], **extra}
+
+
+PERMIT_LAYERS = {
+    "APPLICATIONS": "permit_applications",
+    "PARCELS": "parcels",
+    "ZONING": "zoning",
+    "OVERLAYS": "overlays",
+    "ROADS": "roads",
+}
+
+
 @dataclass
 class ProcessRun:
     returncode: int

@@ -18,6 +18,7 @@ import pytest
 import shapely
 
 from gimpo_gis_plugin.core.store import layer_source, list_layers, read_layers, read_styles
+from tests.conftest import permit_inputs
 
 from .conftest import fresh_database, same_geometries
 
@@ -76,18 +77,6 @@ def linkage_on_gpkg(qgis_algorithm, linkage_inputs, tmp_path_factory) -> Path:
     return output
 
 
-@pytest.fixture(scope="module")
-def dig_file(sample_city, tmp_path_factory) -> Path:
-    """A 24 m square dig, 3 m deep, in the middle of a wide road (where every utility runs)."""
-    road = sample_city.roads[sample_city.roads["width_m"] >= 15].iloc[0]
-    middle = road.geometry.interpolate(0.5, normalized=True)
-    path = tmp_path_factory.mktemp("dig") / "dig.gpkg"
-    gpd.GeoDataFrame(
-        {"dig_id": ["D1"], "depth": [3.0]}, geometry=[middle.buffer(12, cap_style="square")], crs="EPSG:5186"
-    ).to_file(path)
-    return path
-
-
 def _excavation(qgis_algorithm, facilities, dig_file, output, notices):
     return qgis_algorithm(
         "gimpo:excavationimpact",
@@ -139,16 +128,7 @@ def test_linkage_into_postgis_equals_the_geopackage_run(
 
 
 def test_permit_check_into_postgis_equals_the_geopackage_run(qgis_algorithm, sample_city_files, postgis_url, tmp_path):
-    gpkg = sample_city_files["gpkg"]
-    inputs = {
-        "APPLICATIONS": f"{gpkg}|layername=permit_applications",
-        "PARCELS": f"{gpkg}|layername=parcels",
-        "ZONING": f"{gpkg}|layername=zoning",
-        "OVERLAYS": f"{gpkg}|layername=overlays",
-        "ROADS": f"{gpkg}|layername=roads",
-        "DEM": sample_city_files["dem"],
-        "MAX_REPORTS": 2,
-    }
+    inputs = permit_inputs(sample_city_files, MAX_REPORTS=2)
     on_file = _ok(
         qgis_algorithm(
             "gimpo:permitcheck", **inputs, OUTPUT=tmp_path / "permits.gpkg", REPORT_FOLDER=tmp_path / "file_reports"

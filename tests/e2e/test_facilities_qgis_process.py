@@ -14,17 +14,6 @@ def city_gpkg(sample_city_files):
     return sample_city_files["gpkg"]
 
 
-@pytest.fixture(scope="module")
-def dig_file(sample_city, tmp_path_factory):
-    road = sample_city.roads[sample_city.roads["width_m"] >= 15].iloc[0]
-    middle = road.geometry.interpolate(0.5, normalized=True)
-    path = tmp_path_factory.mktemp("dig") / "dig.gpkg"
-    gpd.GeoDataFrame(
-        {"dig_id": ["D1"], "depth": [3.0]}, geometry=[middle.buffer(12, cap_style="square")], crs="EPSG:5186"
-    ).to_file(path)
-    return path
-
-
 def test_excavation_impact_writes_ranked_facilities_and_notices(qgis_algorithm, city_gpkg, dig_file, tmp_path):
     run = qgis_algorithm(
         "gimpo:excavationimpact",

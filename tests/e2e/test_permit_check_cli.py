@@ -6,27 +6,16 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from tests.conftest import permit_inputs
+
 pytestmark = pytest.mark.e2e
-
-
-def _params(files, **extra):
-    gpkg = files["gpkg"]
-    params = {
-        "APPLICATIONS": f"{gpkg}|layername=permit_applications",
-        "PARCELS": f"{gpkg}|layername=parcels",
-        "ZONING": f"{gpkg}|layername=zoning",
-        "OVERLAYS": f"{gpkg}|layername=overlays",
-        "ROADS": f"{gpkg}|layername=roads",
-        "DEM": files["dem"],
-    }
-    params.update(extra)
-    return params
 
 
 def test_permit_check_batch_with_reports(qgis_algorithm, sample_city_files, tmp_path):
     out = tmp_path / "permits.gpkg"
     run = qgis_algorithm(
-        "gimpo:permitcheck", **_params(sample_city_files, OUTPUT=out, REPORT_FOLDER=tmp_path / "reports", MAX_REPORTS=3)
+        "gimpo:permitcheck",
+        **permit_inputs(sample_city_files, OUTPUT=out, REPORT_FOLDER=tmp_path / "reports", MAX_REPORTS=3),
     )
     assert run.returncode == 0, run.stdout + run.stderr
     applications = gpd.read_file(sample_city_files["gpkg"], layer="permit_applications")
@@ -47,7 +36,7 @@ def test_permit_check_batch_with_reports(qgis_algorithm, sample_city_files, tmp_
 
 
 def test_without_dem_slope_is_skipped_and_said(qgis_algorithm, sample_city_files, tmp_path):
-    params = _params(sample_city_files, OUTPUT=tmp_path / "p.gpkg")
+    params = permit_inputs(sample_city_files, OUTPUT=tmp_path / "p.gpkg")
     del params["DEM"]
     run = qgis_algorithm("gimpo:permitcheck", **params)
     assert run.returncode == 0, run.stderr
@@ -61,7 +50,7 @@ def test_zoning_without_uq_code_is_refused(qgis_algorithm, sample_city_files, tm
     gpkg = sample_city_files["gpkg"]
     run = qgis_algorithm(
         "gimpo:permitcheck",
-        **_params(sample_city_files, ZONING=f"{gpkg}|layername=parcels", OUTPUT=tmp_path / "x.gpkg"),
+        **permit_inputs(sample_city_files, ZONING=f"{gpkg}|layername=parcels", OUTPUT=tmp_path / "x.gpkg"),
     )
     assert run.returncode != 0
     assert "no 'uq_code' column" in run.stdout + run.stderr
@@ -75,7 +64,7 @@ def test_rules_table_with_duplicate_is_refused(qgis_algorithm, sample_city_files
     bad = tmp_path / "rules.csv"
     bad.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
     run = qgis_algorithm(
-        "gimpo:permitcheck", **_params(sample_city_files, ZONING_RULES=bad, OUTPUT=tmp_path / "y.gpkg")
+        "gimpo:permitcheck", **permit_inputs(sample_city_files, ZONING_RULES=bad, OUTPUT=tmp_path / "y.gpkg")
     )
     assert run.returncode != 0
     assert "twice" in run.stdout + run.stderr
