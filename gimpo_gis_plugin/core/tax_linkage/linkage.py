@@ -831,8 +831,10 @@ def _object_layers(
     b = _fill_counts(b, ["ledger_rows", "n_findings", "worst_severity"], ["tax", "tax_at_stake"])
     b["taxed_area"] = b["taxed_area"].fillna(0.0).round(2)
     b["finding_codes"] = b["finding_codes"].fillna("")
-    return gpd.GeoDataFrame(p, geometry="geometry", crs=parcels.crs), gpd.GeoDataFrame(
-        b, geometry=buildings.geometry.name, crs=buildings.crs
+    # copy=False: the columns stay as built (GeoDataFrame otherwise stacks them into blocks, a copy of
+    # them all: seconds at 2,000,000 parcels).
+    return gpd.GeoDataFrame(p, geometry="geometry", crs=parcels.crs, copy=False), gpd.GeoDataFrame(
+        b, geometry=buildings.geometry.name, crs=buildings.crs, copy=False
     )
 
 
