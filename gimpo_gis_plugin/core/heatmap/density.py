@@ -185,7 +185,6 @@ def accumulate_polynomial(
         order = np.argsort(tile_of, kind="stable")
         keep, tile_of = keep[order], tile_of[order]
     bounds = np.searchsorted(tile_of, np.arange(tile_of.max() + 2))
-    spectra: dict[tuple[int, int], list[np.ndarray]] = {}
     occupied = np.flatnonzero(np.diff(bounds))
     for step, tile_id in enumerate(occupied):
         members = keep[bounds[tile_id] : bounds[tile_id + 1]]
@@ -199,15 +198,14 @@ def accumulate_polynomial(
         shape = (scipy.fft.next_fast_len(padded[0], real=True), scipy.fft.next_fast_len(padded[1], real=True))
 
         def smooth(members=members, local=local, height=height, width=width, shape=shape, padded=padded):
-            if shape not in spectra:  # the kernels' spectra, once per tile shape
-                spectra[shape] = [_padded_spectrum(term[3], shape) for term in terms]
             grid_moment = np.empty(height * width, dtype=np.float32)
             u, v, w = place.u[members], place.v[members], weight[members] * scale
             total = None
-            for (a, b, e, _), spectrum in zip(terms, spectra[shape], strict=True):
+            # Each kernel's spectrum is made when it is used: kept, the ten would be 190 MB of fresh pages.
+            for a, b, e, kernel_array in terms:
                 compiled.bin_moment(grid_moment, local, u, v, w, a, b, e)
                 product = scipy.fft.rfft2(grid_moment.reshape(height, width), s=shape, workers=1)
-                product *= spectrum
+                product *= _padded_spectrum(kernel_array, shape)
                 total = product if total is None else total.__iadd__(product)
             block = scipy.fft.irfft2(total, s=shape, workers=1)[: padded[0], : padded[1]]
             return np.ascontiguousarray(block, dtype=np.float64)
