@@ -13,12 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import Report  # noqa: E402
+from benchmarks.harness import Report, warm_machine_memory  # noqa: E402
 
 
 def main() -> int:
     wanted = [w for w in os.environ.get("BENCH", "").split(",") if w]
     report = Report()
+    warm_machine_memory()
     for path in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         if wanted and not any(w in path.stem for w in wanted):
             continue

@@ -169,29 +169,6 @@ def add_kernels(
     )  # fmt: skip
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _polynomial(ox: float, du0: float, dv2: float, inverse2: float, power: int) -> float:
-    """(1 - d²/ρ²)^m at column offset ``ox`` (negative outside the disk: what the moments added there)."""
-    du = ox - du0
-    ratio = 1.0 - (du * du + dv2) * inverse2
-    if power == 0:
-        return 1.0
-    if power == 1:
-        return ratio
-    if power == 2:
-        return ratio * ratio
-    return ratio * ratio * ratio
-
-
-@numba.njit(cache=True, nogil=True, boundscheck=False, inline="always")
-def _add_run(
-    flat: np.ndarray, base: int, start: int, end: int, du0: float, dv2: float, inverse2: float, power: int, w: float
-) -> None:
-    """flat[base + ox] += w·(1 - d²/ρ²)^m for ox in start..end (d from the point, in pixels)."""
-    for ox in range(start, end + 1):
-        flat[base + ox] += w * _polynomial(ox, du0, dv2, inverse2, power)
-
-
 @numba.njit(cache=True, nogil=True, boundscheck=False)
 def add_rim_corrections(
     flat: np.ndarray,
@@ -202,59 +179,57 @@ def add_rim_corrections(
     v: np.ndarray,
     weight: np.ndarray,
     rho: float,
-    buffer: int,
     power: int,
-    ref_first: np.ndarray,
-    ref_last: np.ndarray,
+    cell_x: np.ndarray,
+    cell_y: np.ndarray,
+    in_reference: np.ndarray,
 ) -> None:
     """Make each point's disk its own instead of the reference disk the moments assumed.
 
     ``rows``/``cols`` are the points' centre cells in the block ``flat`` (row-major, ``width`` wide).
-    In each window row the point's own chord [first, last] and the reference chord differ by a few
-    cells at either end: cells only in its own chord get its kernel added, cells only in the reference
-    chord get the polynomial the moments added there (negative outside the disk) taken away.
-    In the wide rows both chords contain the centre, so each end is one shift (usually 0 or 1 cell);
-    only the few rows at the top and bottom need the general set difference. Empty chords: first > last.
+    ``cell_x``/``cell_y`` are the window offsets of the rim cells (density.rim_cells): the only cells that
+    can be inside one disk and outside the other; ``in_reference`` is 1.0 where the reference disk has
+    the cell. A cell only in the point's own disk gets its kernel w·(1 - d²/ρ²)^m added, a cell only in
+    the reference disk gets the polynomial the moments added there (the same expression, negative
+    inside the bracket) taken away: both are (own - reference)·w·(1 - d²/ρ²)^m, zero elsewhere.
+
+    Every rim cell is written, most with 0: a branch per cell costs more than the store, and without
+    it the arithmetic loop, one per power, is vectorised (3× faster than walking each window row's
+    chord ends with a square root).
     """
     rho2 = rho * rho
     inverse2 = 1.0 / rho2
-    span = 2 * buffer + 1
-    wide = np.empty(span, dtype=np.bool_)
-    for i in range(span):
-        oy = i - buffer
-        wide[i] = (abs(oy) + 0.5) ** 2 <= rho2 - 1.0 and ref_first[i] <= ref_last[i]
+    count = len(cell_x)
+    offset = np.empty(count, dtype=np.int64)
+    for c in range(count):
+        offset[c] = int(cell_y[c]) * width + int(cell_x[c])
+    change = np.empty(count)
     for p in range(len(u)):
         up, vp, w = u[p], v[p], weight[p]
-        for i in range(span):
-            oy = i - buffer
-            dv = oy - vp
-            dv2 = dv * dv
-            room = rho2 - dv2
-            rf, rl = ref_first[i], ref_last[i]
-            base = (rows[p] + oy) * width + cols[p]
-            if room >= 0.0:
-                half = math.sqrt(room)
-                first = max(math.ceil(up - half), -buffer)
-                last = min(math.floor(up + half), buffer)
-            else:
-                first, last = 1, 0
-            if wide[i]:
-                # Both chords contain the centre: only the ends can differ (in about a third of the rows).
-                if first != rf:
-                    _add_run(flat, base, min(first, rf), max(first, rf) - 1, up, dv2, inverse2, power,
-                             w if first < rf else -w)  # fmt: skip
-                if last != rl:
-                    _add_run(flat, base, min(last, rl) + 1, max(last, rl), up, dv2, inverse2, power,
-                             w if last > rl else -w)  # fmt: skip
-                continue
-            if first <= last:  # own minus reference: left of the reference chord, right of it
-                _add_run(flat, base, first, min(last, rf - 1) if rf <= rl else last, up, dv2, inverse2, power, w)
-                if rf <= rl:
-                    _add_run(flat, base, max(first, rl + 1), last, up, dv2, inverse2, power, w)
-            if rf <= rl:  # reference minus own
-                _add_run(flat, base, rf, min(rl, first - 1) if first <= last else rl, up, dv2, inverse2, power, -w)
-                if first <= last:
-                    _add_run(flat, base, max(rf, last + 1), rl, up, dv2, inverse2, power, -w)
+        if power == 0:
+            for c in range(count):
+                dx, dy = cell_x[c] - up, cell_y[c] - vp
+                change[c] = ((1.0 if dx * dx + dy * dy <= rho2 else 0.0) - in_reference[c]) * w
+        elif power == 1:
+            for c in range(count):
+                dx, dy = cell_x[c] - up, cell_y[c] - vp
+                d2 = dx * dx + dy * dy
+                change[c] = ((1.0 if d2 <= rho2 else 0.0) - in_reference[c]) * w * (1.0 - d2 * inverse2)
+        elif power == 2:
+            for c in range(count):
+                dx, dy = cell_x[c] - up, cell_y[c] - vp
+                d2 = dx * dx + dy * dy
+                ratio = 1.0 - d2 * inverse2
+                change[c] = ((1.0 if d2 <= rho2 else 0.0) - in_reference[c]) * w * (ratio * ratio)
+        else:
+            for c in range(count):
+                dx, dy = cell_x[c] - up, cell_y[c] - vp
+                d2 = dx * dx + dy * dy
+                ratio = 1.0 - d2 * inverse2
+                change[c] = ((1.0 if d2 <= rho2 else 0.0) - in_reference[c]) * w * (ratio * ratio * ratio)
+        base = rows[p] * width + cols[p]
+        for c in range(count):
+            flat[base + offset[c]] += change[c]
 
 
 @numba.njit(cache=True, nogil=True, boundscheck=False)
