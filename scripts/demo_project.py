@@ -30,7 +30,13 @@ from qgis.PyQt.QtGui import QColor
 
 # Drawn bottom to top; layers not listed come above these, in file order.
 BOTTOM_UP = ["legal_dong_areas", "parcels", "roads", "buildings", "admin_dongs"]
-HIDDEN_BY_DEFAULT = {"legal_dong_areas"}
+# What the project shows when opened: the city's outline, streets and buildings under the tax worklist
+# (the heart of the product). Every other result is in the layer tree, collapsed and switched off, one
+# tick away: all of them drawn at once hide each other (report.html shows each on its own).
+SHOWN_WHEN_OPENED = {
+    "gimpo_sample_city": {"admin_dongs", "roads", "buildings"},
+    "tax_linkage": {"parcels_tax", "findings"},
+}
 # The report tells the story in this order (results not listed follow).
 STORY = [
     "tax_linkage", "audit_findings_per_legal_dong", "audit_untaxed_per_legal_dong", "audit_untaxed_policy_map",
@@ -68,20 +74,23 @@ def build_project(out: Path, size: QSize | None = None) -> tuple[Path, Path]:
     extent = QgsRectangle()
     for gpkg in sorted(out.rglob("*.gpkg")):
         group: QgsLayerTreeGroup = root.insertGroup(0, gpkg.stem)
+        shown = SHOWN_WHEN_OPENED.get(gpkg.stem, set())
+        group.setItemVisibilityChecked(bool(shown))
+        group.setExpanded(bool(shown))
         for name in _order(_layers_of(gpkg)):
             layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
             if not layer.isValid():
                 continue
             project.addMapLayer(layer, False)
             node = group.insertLayer(0, layer)
-            node.setItemVisibilityChecked(name not in HIDDEN_BY_DEFAULT)
+            node.setItemVisibilityChecked(name in shown)
             if layer.isSpatial() and layer.featureCount() > 0:
                 extent.combineExtentWith(layer.extent())
     for tif in sorted(out.rglob("*.tif")):
         raster = QgsRasterLayer(str(tif), tif.stem)
         if raster.isValid():
             project.addMapLayer(raster, False)
-            root.insertLayer(0, raster)
+            root.insertLayer(0, raster).setItemVisibilityChecked(False)
     if extent.isEmpty():
         extent = GIMPO_EXTENT
     # A project written headless has no canvas state; this is the extent QGIS opens it at.
