@@ -20,7 +20,7 @@ from gimpo_gis_plugin.core.facilities.excavation import (
 from gimpo_gis_plugin.core.facilities.loader import load_store
 from gimpo_gis_plugin.core.facilities.network import network_frame
 from gimpo_gis_plugin.core.facilities.notices import write_notices
-from gimpo_gis_plugin.core.facilities.rules import read_margins
+from gimpo_gis_plugin.core.facilities.rules import read_accuracy, read_margins
 
 CRS = "EPSG:5186"
 MARGINS = read_margins()  # sewer: 0.5 m horizontal, 0.3 m vertical
@@ -84,6 +84,43 @@ def test_horizontal_reach_counts_the_diameter():
     farther = box(40, 0.65, 60, 5)
     assert dig(thin, farther, depth=3.0).empty  # 0.55 m edge distance > 0.5 m margin
     assert len(dig(thick, farther, depth=3.0)) == 1  # 0.45 m edge distance for a 400 mm pipe
+
+
+@pytest.mark.parametrize(
+    ("grade", "position", "depth"),
+    [("A", 0.05, 0.05), ("B", 0.2, 0.3), ("C", 1.0, 0.5), ("D", 2.0, 1.0), (None, 2.0, 1.0)],
+)
+def test_survey_grade_widens_the_envelope_by_its_tolerance(grade, position, depth):
+    tables = sloping_sewer()
+    tables["swl_pipe_lm"][0]["acc_grade"] = grade
+    frames = {name: gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) for name, rows in tables.items()}
+    network = network_frame(load_store(frames, today=date(2026, 1, 1)), MARGINS)
+    exact, surveyed = FacilityIndex(network, MARGINS), FacilityIndex(network, MARGINS, read_accuracy())
+    # 0.65 m from the centreline: outside 0.5 m margin + 0.1 m half diameter, inside once the grade's doubt counts
+    beside = box(40, 0.65, 60, 5)
+    assert dig(exact, beside, depth=3.0).empty
+    hits = dig(surveyed, beside, depth=3.0)
+    assert len(hits) == (1 if position > 0.05 else 0)
+    if len(hits):
+        hit = hits.iloc[0]
+        assert (hit["position_tolerance_m"], hit["depth_tolerance_m"]) == (position, depth)
+        assert hit["horizontal_margin_m"] == 0.5 and hit["vertical_margin_m"] == 0.3  # the safety margins as set
+    # vertically: a 2 m dig from x = 80; the pipe's top at the edge of the widened reach decides
+    clearance = 1 + (80 - 0.6 - position) / 50 - 2.0  # 0.587 m for grade A: cleared by 0.3 + 0.05 m
+    below = dig(surveyed, box(80, -5, 90, 5))
+    assert len(below) == (1 if clearance < 0.3 + depth else 0)
+    if len(below):
+        assert below.iloc[0]["vertical_clearance_m"] == pytest.approx(clearance, abs=0.002)
+
+
+def test_accuracy_table_needs_every_grade(tmp_path):
+    table = tmp_path / "accuracy.csv"
+    table.write_text("acc_grade,horizontal_tolerance_m,vertical_tolerance_m\nA,0.1,0.1\nB,0.2,0.3\n")
+    with pytest.raises(InputError, match="no row for grade C, D"):
+        read_accuracy(table)
+    table.write_text("acc_grade,horizontal_tolerance_m,vertical_tolerance_m\nA,-1,0.1\n")
+    with pytest.raises(InputError, match="row 2, column horizontal_tolerance_m"):
+        read_accuracy(table)
 
 
 def test_unknown_depth_range_depth_and_manholes_are_reported_with_gas_first():

@@ -33,6 +33,22 @@ def test_excavation_impact_writes_ranked_facilities_and_notices(qgis_algorithm, 
     assert len(stretches) > 0 and set(stretches.geom_type) <= {"LineString", "MultiLineString"}
     notices = sorted((tmp_path / "notices").glob("notice_*.html"))
     assert len(notices) == affected["agency"].nunique()
+    # every record's survey grade widened its envelope (a missing grade as the least certain, D)
+    assert (affected["position_tolerance_m"] > 0).all() and (affected["depth_tolerance_m"] > 0).all()
+    exact = qgis_algorithm(
+        "gimpo:excavationimpact",
+        FACILITIES=city_gpkg,
+        DIG=dig_file,
+        DEPTH_FIELD="depth",
+        ID_FIELD="dig_id",
+        SURVEY_TOLERANCE="false",
+        OUTPUT=tmp_path / "exact.gpkg",
+        NOTICES=tmp_path / "exact_notices",
+    )
+    assert exact.returncode == 0, exact.stdout[-2000:] + exact.stderr[-2000:]
+    taken_as_exact = gpd.read_file(tmp_path / "exact.gpkg", layer="affected")
+    assert (taken_as_exact["position_tolerance_m"] == 0).all()
+    assert set(taken_as_exact["record_id"]) <= set(affected["record_id"])
 
 
 def test_excavation_impact_refuses_point_digs(qgis_algorithm, city_gpkg, tmp_path):

@@ -99,8 +99,9 @@ def test_large_window_uses_the_fast_method_and_still_matches(processing_with_gim
 
 
 def test_output_opens_styled_in_qgis(processing_with_gimpo, points_gpkg, tmp_path):
-    import processing
     from qgis.core import QgsRasterLayer
+
+    import processing
 
     result = processing.run(
         "gimpo:heatmap",

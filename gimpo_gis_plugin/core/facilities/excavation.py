@@ -8,6 +8,11 @@ interpolated along the pipe (``profile``), or taken at its shallowest (``range``
 a facility whose depth is unknown is reported whenever it is within horizontal reach — an unknown
 depth is a risk, never a clearance.
 
+Survey accuracy (``survey_accuracy.csv``): a pipe recorded from as-built drawings (grade C) or of
+unknown origin (D) may lie a metre or two from where the map draws it, so with an accuracy table each
+facility's margins grow by its grade's horizontal and vertical tolerance (a missing grade counts as the
+least certain one). The columns position_tolerance_m and depth_tolerance_m show what was added.
+
 The STRtree is built once per store (:class:`FacilityIndex`); a query then touches only the few
 facilities near the dig, so it answers in milliseconds on hundreds of thousands of segments.
 """
@@ -23,7 +28,7 @@ import shapely
 
 from ..errors import InputError
 from .network import top_depth_bounds
-from .rules import Margin
+from .rules import UNKNOWN_GRADE, Margin, Tolerance
 
 RISK_LABELS = {
     3: "높음: 굴착이 시설물에 닿음 (dig reaches the facility)",
@@ -50,6 +55,8 @@ IMPACT_COLUMNS = [
     "diameter_m",
     "diameter_assumed",
     "acc_grade",
+    "position_tolerance_m",
+    "depth_tolerance_m",
 ]
 
 
@@ -62,9 +69,15 @@ class MarginOverride:
 
 
 class FacilityIndex:
-    """The network (from :func:`network.network_frame`) with an STRtree and per-facility envelopes."""
+    """The network (from :func:`network.network_frame`) with an STRtree and per-facility envelopes.
 
-    def __init__(self, network: gpd.GeoDataFrame, margins: dict[str, Margin]) -> None:
+    ``accuracy`` (from :func:`rules.read_accuracy`) widens each facility's envelope by the tolerance of
+    its survey grade; without it positions and depths are taken as exact.
+    """
+
+    def __init__(
+        self, network: gpd.GeoDataFrame, margins: dict[str, Margin], accuracy: dict[str, Tolerance] | None = None
+    ) -> None:
         self.network = network.reset_index(drop=True)
         geometry = self.network.geometry.values
         self.geoms = np.asarray(geometry, dtype=object)
@@ -79,6 +92,7 @@ class FacilityIndex:
         self.h_margin = np.array([margins[t].horizontal_m for t in types], dtype=float)
         self.v_margin = np.array([margins[t].vertical_m for t in types], dtype=float)
         self.hazard = np.array([margins[t].hazard_weight for t in types], dtype=float)
+        self.h_tolerance, self.v_tolerance = _tolerances(self.network["acc_grade"].to_numpy(), accuracy)
         self.tree = shapely.STRtree(self.geoms)
 
     def __len__(self) -> int:
@@ -89,8 +103,10 @@ class FacilityIndex:
         if depth_m is None or not np.isfinite(depth_m) or depth_m <= 0:
             raise InputError(f"Dig depth must be a number of metres above 0; got {depth_m!r}.")
         override = override or MarginOverride()
-        h_all = self.h_margin if override.horizontal_m is None else np.full(len(self), override.horizontal_m)
-        v_all = self.v_margin if override.vertical_m is None else np.full(len(self), override.vertical_m)
+        h_safety = self.h_margin if override.horizontal_m is None else np.full(len(self), override.horizontal_m)
+        v_safety = self.v_margin if override.vertical_m is None else np.full(len(self), override.vertical_m)
+        # A survey tolerance is doubt about the data, not a safety margin: it is added to either.
+        h_all, v_all = h_safety + self.h_tolerance, v_safety + self.v_tolerance
         widest = float((h_all + self.radius).max()) if len(self) else 0.0
         candidates = self.tree.query(dig, predicate="dwithin", distance=widest)
         if len(candidates) == 0:
@@ -118,16 +134,18 @@ class FacilityIndex:
                 "type_ko": self.network["type_ko"].to_numpy()[candidates],
                 "agency": self.network["agency"].to_numpy()[candidates],
                 "horizontal_distance_m": np.round(edge, 3),
-                "horizontal_margin_m": h_all[candidates],
+                "horizontal_margin_m": h_safety[candidates],
                 "depth_closest_m": np.round(closest_depth, 3),
                 "depth_min_m": np.round(min_depth, 3),
                 "dig_depth_m": float(depth_m),
                 "vertical_clearance_m": np.round(clearance, 3),
-                "vertical_margin_m": v_margin,
+                "vertical_margin_m": v_safety[candidates],
                 "depth_known": known,
                 "diameter_m": self.radius[candidates] * 2.0,
                 "diameter_assumed": self.network["diameter_assumed"].to_numpy()[candidates],
                 "acc_grade": self.network["acc_grade"].to_numpy()[candidates],
+                "position_tolerance_m": self.h_tolerance[candidates],
+                "depth_tolerance_m": self.v_tolerance[candidates],
                 "hazard": self.hazard[candidates],
                 "geometry": critical,
                 "reach_part": parts,
@@ -185,6 +203,18 @@ class FacilityIndex:
         if lines.any():
             fraction[lines] = shapely.line_locate_point(self.geoms[rows][lines], points[lines], normalized=True)
         return fraction
+
+
+def _tolerances(grades: np.ndarray, accuracy: dict[str, Tolerance] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical survey tolerance per facility (zeros without an accuracy table)."""
+    if accuracy is None:
+        return np.zeros(len(grades)), np.zeros(len(grades))
+    grade = pd.Series(grades, dtype=object)
+    unknown = accuracy[UNKNOWN_GRADE]
+    return tuple(
+        grade.map({g: getattr(t, side) for g, t in accuracy.items()}).fillna(getattr(unknown, side)).to_numpy(float)
+        for side in ("horizontal_m", "vertical_m")
+    )
 
 
 def dig_polygons(geometries: gpd.GeoSeries, width_m: float | None) -> np.ndarray:

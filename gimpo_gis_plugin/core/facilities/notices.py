@@ -64,6 +64,13 @@ def write_notices(
     return [index, *written]
 
 
+def _grade(row) -> str:
+    """The survey grade with its tolerance, e.g. 'C ±1.0 m / ±0.5 m' (grade '-' when the record has none)."""
+    if not row.position_tolerance_m and not row.depth_tolerance_m:
+        return row.acc_grade or "-"
+    return f"{row.acc_grade or '-'} ±{row.position_tolerance_m:g} m / ±{row.depth_tolerance_m:g} m"
+
+
 def _notice(agency: str, rows: pd.DataFrame, dig_info: pd.DataFrame, stamp: str, rules_confirmed: bool) -> str:
     digs = dig_info[dig_info["dig_id"].isin(rows["dig_id"])]
     dig_rows = "".join(
@@ -75,7 +82,7 @@ def _notice(agency: str, rows: pd.DataFrame, dig_info: pd.DataFrame, stamp: str,
         f"<tr class='r{int(r.risk_level)}'><td>{int(r.risk_rank)}</td><td>{_cell(r.dig_id)}</td>"
         f"<td>{_cell(r.record_id)}</td><td>{_cell(r.type_ko)}</td><td>{_cell(r.risk_label)}</td>"
         f"<td>{_cell(r.horizontal_distance_m)}</td><td>{_cell(r.depth_closest_m)}</td>"
-        f"<td>{_cell(r.vertical_clearance_m)}</td><td>{_cell(r.acc_grade or '-')}</td></tr>"
+        f"<td>{_cell(r.vertical_clearance_m)}</td><td>{_cell(_grade(r))}</td></tr>"
         for r in rows.itertuples()
     )
     notes = []
@@ -83,6 +90,10 @@ def _notice(agency: str, rows: pd.DataFrame, dig_info: pd.DataFrame, stamp: str,
         notes.append("깊이 미상 시설물은 위치 확인(시험굴착) 전까지 접촉 위험으로 간주합니다.")
     if rows["diameter_assumed"].astype(bool).any():
         notes.append("구경 정보가 없는 시설물은 유형별 기본 구경을 가정했습니다.")
+    if (rows["position_tolerance_m"] > 0).any():
+        notes.append(
+            "정확도 등급별 위치·깊이 오차(±)만큼 안전거리를 넓혀 검토했습니다 (survey tolerance added to the margins)."
+        )
     if not rules_confirmed:
         notes.append("안전거리 기본값 중 일부는 기준 조항 확인 전(to be confirmed)입니다: resources/rules 참조.")
     note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
@@ -94,6 +105,6 @@ def _notice(agency: str, rows: pd.DataFrame, dig_info: pd.DataFrame, stamp: str,
         f"<th>깊이 (m)</th><th>면적 (㎡)</th></tr>{dig_rows}</table>"
         f"<h2>영향 시설물 {len(rows)}건 (affected facilities, highest risk first)</h2>"
         "<table><tr><th>순위</th><th>굴착 ID</th><th>관리번호</th><th>시설</th><th>위험</th>"
-        "<th>수평거리 (m)</th><th>최근접점 깊이 (m)</th><th>수직 여유 (m)</th><th>정확도</th></tr>"
+        "<th>수평거리 (m)</th><th>최근접점 깊이 (m)</th><th>수직 여유 (m)</th><th>정확도 (위치/깊이 오차)</th></tr>"
         f"{facility_rows}</table><ul class='note'>{note_html}</ul></body></html>"
     )

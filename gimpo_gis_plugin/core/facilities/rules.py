@@ -14,11 +14,14 @@ import pandas as pd
 
 from ..errors import InputError, MissingColumnsError
 from ..paths import resource
-from .schema import FACILITY_TYPES
+from .schema import ACCURACY_GRADES, FACILITY_TYPES
 
 MARGINS_CSV = "excavation_margins.csv"
 CLEARANCE_CSV = "clearance.csv"
 SERVICE_LIFE_CSV = "service_life.csv"
+ACCURACY_CSV = "survey_accuracy.csv"
+# A record whose grade is missing or not one of ACCURACY_GRADES is taken at the least certain grade.
+UNKNOWN_GRADE = ACCURACY_GRADES[-1]
 
 
 def _read(path: Path | None, default: str, columns: list[str], numeric: list[str]) -> pd.DataFrame:
@@ -127,3 +130,32 @@ def read_service_life(path: Path | None = None) -> pd.DataFrame:
         row = int(zero.to_numpy().nonzero()[0][0])
         raise InputError(f"Service-life table, row {row + 2}: the service life must be more than 0 years.")
     return table
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far a recorded position (horizontal) and depth (vertical) may be off for one survey grade."""
+
+    horizontal_m: float
+    vertical_m: float
+
+
+def read_accuracy(path: Path | None = None) -> dict[str, Tolerance]:
+    """acc_grade (탐사정확도등급 A-D) -> survey tolerance; every grade needs a row."""
+    table = _read(
+        path,
+        ACCURACY_CSV,
+        ["acc_grade", "horizontal_tolerance_m", "vertical_tolerance_m"],
+        ["horizontal_tolerance_m", "vertical_tolerance_m"],
+    )
+    tolerances = {
+        str(row.acc_grade).strip(): Tolerance(row.horizontal_tolerance_m, row.vertical_tolerance_m)
+        for row in table.itertuples()
+    }
+    missing = [grade for grade in ACCURACY_GRADES if grade not in tolerances]
+    if missing:
+        raise InputError(
+            f"Survey accuracy table {path or ACCURACY_CSV} has no row for grade {', '.join(missing)}.",
+            f"Add one row per grade ({', '.join(ACCURACY_GRADES)}); a record without a grade uses {UNKNOWN_GRADE}.",
+        )
+    return tolerances

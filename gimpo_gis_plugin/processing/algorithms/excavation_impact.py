@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFolderDestination,
@@ -31,7 +32,7 @@ from ...core.facilities.excavation import (
 from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.notices import write_notices
-from ...core.facilities.rules import read_margins
+from ...core.facilities.rules import read_accuracy, read_margins
 from ...core.progress import Progress
 from .. import parameters
 from ..base import GimpoAlgorithm
@@ -69,7 +70,10 @@ class ExcavationImpact(GimpoAlgorithm):
         "a water main known only by 최저/최고깊이 counts at its shallowest. A facility without a usable depth is "
         "reported as a risk, never as safe.\n\n"
         "Margins per facility type come from resources/rules/excavation_margins.csv (editable; some values are "
-        "marked to be confirmed) unless you give your own. FACILITIES is a GeoPackage in the facility-store "
+        "marked to be confirmed) unless you give your own. Each facility's margins also grow by the position and "
+        "depth tolerance of its survey grade (acc_grade A 실측 … D 출처미상; a missing grade counts as D) from "
+        "resources/rules/survey_accuracy.csv, so a pipe drawn from as-built plans is not cleared by a hair; "
+        "set SURVEY_TOLERANCE=false to take positions as exact. FACILITIES is a GeoPackage in the facility-store "
         "schema (the sample city has one); records the store had to reject are listed in the output.\n\n"
         "Output: a GeoPackage with 'affected' (one point per facility and dig, at its most exposed spot: type, "
         "agency, horizontal distance, depth at the closest point, vertical clearance, risk rank), 'affected_lines' "
@@ -86,6 +90,8 @@ class ExcavationImpact(GimpoAlgorithm):
     H_MARGIN = "H_MARGIN"
     V_MARGIN = "V_MARGIN"
     MARGINS_TABLE = "MARGINS_TABLE"
+    SURVEY_TOLERANCE = "SURVEY_TOLERANCE"
+    ACCURACY_TABLE = "ACCURACY_TABLE"
     OUTPUT = "OUTPUT"
     NOTICES = "NOTICES"
 
@@ -139,6 +145,16 @@ class ExcavationImpact(GimpoAlgorithm):
             parameters.rule_table(self, self.MARGINS_TABLE, "Margins table (CSV; empty: the bundled one)")
         )
         self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.SURVEY_TOLERANCE, self.tr("Widen the margins by each record's survey accuracy grade"), True
+            )
+        )
+        self.addParameter(
+            parameters.rule_table(
+                self, self.ACCURACY_TABLE, "Survey accuracy table (CSV per acc_grade; empty: the bundled one)"
+            )
+        )
+        self.addParameter(
             parameters.vector_destination(self, self.OUTPUT, "Affected facilities (GeoPackage or PostGIS)")
         )
         self.addParameter(QgsProcessingParameterFolderDestination(self.NOTICES, self.tr("Notices per agency (HTML)")))
@@ -170,7 +186,11 @@ class ExcavationImpact(GimpoAlgorithm):
                 "facilities in them are NOT checked against the dig."
             )
         progress.set(0.3)
-        index = FacilityIndex(network_frame(store, margins), margins)
+        accuracy = None
+        if self.parameterAsBool(parameters, self.SURVEY_TOLERANCE, context):
+            accuracy_path = self.parameterAsFile(parameters, self.ACCURACY_TABLE, context) or None
+            accuracy = read_accuracy(Path(accuracy_path) if accuracy_path else None)
+        index = FacilityIndex(network_frame(store, margins), margins, accuracy)
         progress.set(0.5)
         digs = read_source(self, parameters, self.DIG, context, feedback)
         depth_field = self.parameterAsString(parameters, self.DEPTH_FIELD, context) or None
