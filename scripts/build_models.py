@@ -28,6 +28,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
 )
 from qgis.PyQt.QtCore import QPointF
@@ -175,13 +176,21 @@ def permit_desk_day() -> QgsProcessingModelAlgorithm:
     _input(model, QgsProcessingParameterFeatureSource("OVERLAYS", "Overlays (규제지역)", polygon))
     _input(model, QgsProcessingParameterFeatureSource("ROADS", "Roads with width_m", [QgsProcessing.TypeVectorLine]))
     _input(model, QgsProcessingParameterRasterLayer("DEM", "DEM (수치표고)", optional=True))
+    _input(
+        model,
+        QgsProcessingParameterNumber(
+            "MAX_REPORTS", "Report pages at most (검토서 최대 수)", QgsProcessingParameterNumber.Integer, 1000, True, 0
+        ),
+    )
     _child(
         model,
         "permits",
         "gimpo:permitcheck",
         "인허가 검토 (permit check)",
-        {name: _from_input(name) for name in ("APPLICATIONS", "PARCELS", "ZONING", "OVERLAYS", "ROADS", "DEM")}
-        | {"MAX_REPORTS": _value(1000)},
+        {
+            name: _from_input(name)
+            for name in ("APPLICATIONS", "PARCELS", "ZONING", "OVERLAYS", "ROADS", "DEM", "MAX_REPORTS")
+        },
         {
             "OUTPUT": ("verdicts", "Verdicts (검토 결과)"),
             "REPORT_FOLDER": ("reports", "Report pages (검토서)"),
@@ -199,6 +208,10 @@ def dig_safety_check() -> QgsProcessingModelAlgorithm:
     _input(model, QgsProcessingParameterFile("FACILITIES", "Facility store (시설물 GeoPackage)"))
     _input(model, QgsProcessingParameterFeatureSource("DIGS", "Planned digs (굴착 계획)"))
     _input(model, QgsProcessingParameterField("DEPTH_FIELD", "Dig depth field (m)", parentLayerParameterName="DIGS"))
+    _input(
+        model,
+        QgsProcessingParameterField("ID_FIELD", "Dig id field (굴착 ID)", None, "DIGS", optional=True),
+    )
     _child(
         model,
         "impact",
@@ -208,6 +221,7 @@ def dig_safety_check() -> QgsProcessingModelAlgorithm:
             "FACILITIES": _from_input("FACILITIES"),
             "DIG": _from_input("DIGS"),
             "DEPTH_FIELD": _from_input("DEPTH_FIELD"),
+            "ID_FIELD": _from_input("ID_FIELD"),
         },
         {"OUTPUT": ("affected", "Affected facilities (영향 시설물)"), "NOTICES": ("notices", "Notices per agency")},
     )

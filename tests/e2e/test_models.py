@@ -58,6 +58,7 @@ def test_dig_safety_check(qgis_algorithm, city, tmp_path):
         FACILITIES=c,
         DIGS=f"{c}|layername=planned_digs",
         DEPTH_FIELD="depth_m",
+        ID_FIELD="dig_id",
         **{
             "impact:affected": tmp_path / "affected.gpkg",
             "impact:notices": tmp_path / "notices",
@@ -65,7 +66,9 @@ def test_dig_safety_check(qgis_algorithm, city, tmp_path):
         },
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert _layers(tmp_path / "affected.gpkg")["affected"] > 0
+    affected = gpd.read_file(tmp_path / "affected.gpkg", layer="affected")
+    planned = gpd.read_file(c, layer="planned_digs")
+    assert len(affected) > 0 and set(affected["dig_id"]) <= set(planned["dig_id"].astype(str))
     assert list((tmp_path / "notices").glob("*.html"))
     conflicts = _layers(tmp_path / "conflicts.gpkg")
     assert conflicts["conflict_points"] + conflicts["conflict_lines"] > 0
@@ -98,12 +101,14 @@ def test_permit_desk_day(qgis_algorithm, city, tmp_path):
         OVERLAYS=f"{c}|layername=overlays",
         ROADS=f"{c}|layername=roads",
         DEM=city["folder"] / "gimpo_dem_5m.tif",
+        MAX_REPORTS=5,
         **{"permits:verdicts": tmp_path / "verdicts.gpkg", "permits:reports": tmp_path / "reports"},
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     summary = gpd.read_file(tmp_path / "verdicts.gpkg", layer="summary")
     assert len(summary) == _layers(c)["permit_applications"]
-    assert list((tmp_path / "reports").glob("*.html"))
+    pages = [p for p in (tmp_path / "reports").glob("*.html") if p.name != "index.html"]
+    assert 0 < len(pages) <= 5
 
 
 @pytest.mark.parametrize("recipe", ["linktaxledger", "annual_tax_audit"])
