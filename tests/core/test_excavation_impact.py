@@ -116,7 +116,7 @@ def test_survey_grade_widens_the_envelope_by_its_tolerance(grade, position, dept
 def test_accuracy_table_needs_every_grade(tmp_path):
     table = tmp_path / "accuracy.csv"
     table.write_text("acc_grade,horizontal_tolerance_m,vertical_tolerance_m\nA,0.1,0.1\nB,0.2,0.3\n")
-    with pytest.raises(InputError, match="no row for grade C, D"):
+    with pytest.raises(InputError, match="no row for C, D"):
         read_accuracy(table)
     table.write_text("acc_grade,horizontal_tolerance_m,vertical_tolerance_m\nA,-1,0.1\n")
     with pytest.raises(InputError, match="row 2, column horizontal_tolerance_m"):

@@ -15,15 +15,8 @@ def city_gpkg(sample_city_files):
 
 
 def test_excavation_impact_writes_ranked_facilities_and_notices(qgis_algorithm, city_gpkg, dig_file, tmp_path):
-    run = qgis_algorithm(
-        "gimpo:excavationimpact",
-        FACILITIES=city_gpkg,
-        DIG=dig_file,
-        DEPTH_FIELD="depth",
-        ID_FIELD="dig_id",
-        OUTPUT=tmp_path / "impact.gpkg",
-        NOTICES=tmp_path / "notices",
-    )
+    dig = {"FACILITIES": city_gpkg, "DIG": dig_file, "DEPTH_FIELD": "depth", "ID_FIELD": "dig_id"}
+    run = qgis_algorithm("gimpo:excavationimpact", **dig, OUTPUT=tmp_path / "impact.gpkg", NOTICES=tmp_path / "notices")
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     affected = gpd.read_file(tmp_path / "impact.gpkg", layer="affected")
     assert {"water", "sewer", "gas", "power", "telecom", "heat"} <= set(affected["facility_type"])
@@ -35,16 +28,8 @@ def test_excavation_impact_writes_ranked_facilities_and_notices(qgis_algorithm, 
     assert len(notices) == affected["agency"].nunique()
     # every record's survey grade widened its envelope (a missing grade as the least certain, D)
     assert (affected["position_tolerance_m"] > 0).all() and (affected["depth_tolerance_m"] > 0).all()
-    exact = qgis_algorithm(
-        "gimpo:excavationimpact",
-        FACILITIES=city_gpkg,
-        DIG=dig_file,
-        DEPTH_FIELD="depth",
-        ID_FIELD="dig_id",
-        SURVEY_TOLERANCE="false",
-        OUTPUT=tmp_path / "exact.gpkg",
-        NOTICES=tmp_path / "exact_notices",
-    )
+    exact_run = {"SURVEY_TOLERANCE": "false", "OUTPUT": tmp_path / "exact.gpkg", "NOTICES": tmp_path / "n"}
+    exact = qgis_algorithm("gimpo:excavationimpact", **dig, **exact_run)
     assert exact.returncode == 0, exact.stdout[-2000:] + exact.stderr[-2000:]
     taken_as_exact = gpd.read_file(tmp_path / "exact.gpkg", layer="affected")
     assert (taken_as_exact["position_tolerance_m"] == 0).all()

@@ -60,6 +60,13 @@ def _read(path: Path | None, default: str, columns: list[str], numeric: list[str
     return table
 
 
+def _require_rows(rows: dict, keys, table: str, hint: str) -> None:
+    """A table keyed by type or grade needs a row for every key: one missing would go unchecked."""
+    missing = [key for key in keys if key not in rows]
+    if missing:
+        raise InputError(f"{table} has no row for {', '.join(missing)}.", hint)
+
+
 @dataclass(frozen=True)
 class Margin:
     horizontal_m: float
@@ -82,12 +89,10 @@ def read_margins(path: Path | None = None) -> dict[str, Margin]:
         )
         for row in table.itertuples()
     }
-    missing = [t for t in FACILITY_TYPES if t not in margins]
-    if missing:
-        raise InputError(
-            f"Margins table {path or MARGINS_CSV} has no row for {', '.join(missing)}.",
-            "Add one row per facility type so no facility is checked without a margin.",
-        )
+    _require_rows(
+        margins, FACILITY_TYPES, f"Margins table {path or MARGINS_CSV}",
+        "Add one row per facility type so no facility is checked without a margin.",
+    )  # fmt: skip
     return margins
 
 
@@ -152,10 +157,8 @@ def read_accuracy(path: Path | None = None) -> dict[str, Tolerance]:
         str(row.acc_grade).strip(): Tolerance(row.horizontal_tolerance_m, row.vertical_tolerance_m)
         for row in table.itertuples()
     }
-    missing = [grade for grade in ACCURACY_GRADES if grade not in tolerances]
-    if missing:
-        raise InputError(
-            f"Survey accuracy table {path or ACCURACY_CSV} has no row for grade {', '.join(missing)}.",
-            f"Add one row per grade ({', '.join(ACCURACY_GRADES)}); a record without a grade uses {UNKNOWN_GRADE}.",
-        )
+    _require_rows(
+        tolerances, ACCURACY_GRADES, f"Survey accuracy table {path or ACCURACY_CSV}",
+        f"Add one row per grade ({', '.join(ACCURACY_GRADES)}); a record without a grade uses {UNKNOWN_GRADE}.",
+    )  # fmt: skip
     return tolerances
