@@ -12,6 +12,7 @@ has it moved to ``execute`` when the class is created.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from qgis.core import (
@@ -99,6 +100,18 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from exc
         except GimpoError as exc:
             raise QgsProcessingException(str(exc)) from exc
+
+    def optional_file(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> Path | None:
+        """An optional file parameter (a rule table): its path, or None so that the core uses the bundled one."""
+        value = self.parameterAsFile(parameters, name, context)
+        return Path(value) if value else None
+
+    def optional_number(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> float | None:
+        """An optional number: None when left empty (QGIS would read an empty value as 0)."""
+        value = parameters.get(name)
+        if value is None or str(value).strip() == "":
+            return None
+        return self.parameterAsDouble(parameters, name, context)
 
     def execute(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -94,8 +93,7 @@ class ClearanceCheck(GimpoAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
-        table = self.parameterAsFile(parameters, self.CLEARANCE_TABLE, context) or None
-        rules = read_clearances(Path(table) if table else None)
+        rules = read_clearances(self.optional_file(parameters, self.CLEARANCE_TABLE, context))
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
         progress.info(store.summary())
         progress.set(0.2)

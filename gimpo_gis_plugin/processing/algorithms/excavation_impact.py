@@ -161,12 +161,6 @@ class ExcavationImpact(GimpoAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer("AFFECTED_LAYER", self.tr("Affected facilities")))
         self.addOutput(QgsProcessingOutputNumber("AFFECTED_COUNT", self.tr("Number of affected facilities")))
 
-    def _optional_number(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> float | None:
-        value = parameters.get(name)
-        if value is None or str(value).strip() == "":
-            return None
-        return self.parameterAsDouble(parameters, name, context)
-
     def run(
         self,
         parameters: dict[str, Any],
@@ -176,8 +170,7 @@ class ExcavationImpact(GimpoAlgorithm):
     ) -> dict[str, Any]:
         output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         notices = Path(self.parameterAsString(parameters, self.NOTICES, context))
-        margins_path = self.parameterAsFile(parameters, self.MARGINS_TABLE, context) or None
-        margins = read_margins(Path(margins_path) if margins_path else None)
+        margins = read_margins(self.optional_file(parameters, self.MARGINS_TABLE, context))
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
         progress.info(store.summary())
         if len(store.rejects):
@@ -188,8 +181,7 @@ class ExcavationImpact(GimpoAlgorithm):
         progress.set(0.3)
         accuracy = None
         if self.parameterAsBool(parameters, self.SURVEY_TOLERANCE, context):
-            accuracy_path = self.parameterAsFile(parameters, self.ACCURACY_TABLE, context) or None
-            accuracy = read_accuracy(Path(accuracy_path) if accuracy_path else None)
+            accuracy = read_accuracy(self.optional_file(parameters, self.ACCURACY_TABLE, context))
         index = FacilityIndex(network_frame(store, margins), margins, accuracy)
         progress.set(0.5)
         digs = read_source(self, parameters, self.DIG, context, feedback)
@@ -197,8 +189,8 @@ class ExcavationImpact(GimpoAlgorithm):
         id_field = self.parameterAsString(parameters, self.ID_FIELD, context) or None
         width = self.parameterAsDouble(parameters, self.WIDTH, context)
         override = MarginOverride(
-            self._optional_number(parameters, self.H_MARGIN, context),
-            self._optional_number(parameters, self.V_MARGIN, context),
+            self.optional_number(parameters, self.H_MARGIN, context),
+            self.optional_number(parameters, self.V_MARGIN, context),
         )
         depth = self.parameterAsDouble(parameters, self.DEPTH, context)
         hits = excavation_impact(index, digs, depth, width, depth_field, id_field, override)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from qgis.core import (
@@ -118,8 +117,7 @@ class FacilityAging(GimpoAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
-        table = self.parameterAsFile(parameters, self.SERVICE_LIFE_TABLE, context) or None
-        life = read_service_life(Path(table) if table else None)
+        life = read_service_life(self.optional_file(parameters, self.SERVICE_LIFE_TABLE, context))
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
         progress.info(store.summary())
         year = self.parameterAsInt(parameters, self.REFERENCE_YEAR, context)

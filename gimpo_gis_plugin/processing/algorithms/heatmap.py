@@ -163,12 +163,6 @@ class Heatmap(GimpoAlgorithm):
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
 
-    def _optional_number(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> float | None:
-        value = parameters.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        return self.parameterAsDouble(parameters, name, context)
-
     def run(
         self,
         parameters: dict[str, Any],
@@ -204,7 +198,7 @@ class Heatmap(GimpoAlgorithm):
         )
         options = HeatmapOptions(
             pixel_size=self.parameterAsDouble(parameters, self.PIXEL_SIZE, context),
-            radius=self._optional_number(parameters, self.RADIUS, context),
+            radius=self.optional_number(parameters, self.RADIUS, context),
             kernel=Kernel(self.parameterAsEnum(parameters, self.KERNEL, context)),
             decay=self.parameterAsDouble(parameters, self.DECAY, context),
             scaled=self.parameterAsEnum(parameters, self.OUTPUT_VALUE, context) == 1,
@@ -223,8 +217,8 @@ class Heatmap(GimpoAlgorithm):
                 result,
                 self._population(parameters, context, feedback, result.crs),
                 options,
-                per=self._optional_number(parameters, self.RATE_PER, context) or 1000.0,
-                floor=self._optional_number(parameters, self.RATE_FLOOR, context) or 100.0,
+                per=self.optional_number(parameters, self.RATE_PER, context) or 1000.0,
+                floor=self.optional_number(parameters, self.RATE_FLOOR, context) or 100.0,
                 progress=progress.sub(0.7, 0.9),
             )
         if parameters.get(self.MASK) not in (None, ""):
