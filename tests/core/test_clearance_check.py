@@ -86,6 +86,12 @@ def test_parallel_run_too_close_and_one_vertically_apart():
     assert run(gas_depth=False, telecom=telecom_at(0.6, 1.0))[0].parallels.empty  # 0.45 m apart
 
 
+def test_a_converging_run_is_measured_at_its_closest_approach():
+    converging = {**telecom_at(0.4, 1.0), "geometry": LineString([(10, 0.4), (40, 0.3)])}
+    row = run(gas_depth=False, telecom=converging)[0].parallels.iloc[0]
+    assert row["measured_h_m"] == pytest.approx(0.3 - 0.1 - 0.05)  # at x = 40, not 0.35 m at the middle
+
+
 def test_bad_depths_are_located_on_their_facility():
     _, store, network = run(gas_depth=-0.3)
     layer = issues_layer(store.issues, network)

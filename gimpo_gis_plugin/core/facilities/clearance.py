@@ -117,7 +117,6 @@ def _describe(
     left: np.ndarray,
     right: np.ndarray,
     kind: str,
-    status: np.ndarray,
     measured_h: np.ndarray,
     req_h: np.ndarray,
     measured_v: np.ndarray,
@@ -127,6 +126,14 @@ def _describe(
     geometry: np.ndarray,
     crs,
 ) -> gpd.GeoDataFrame:
+    """The pairs that conflict, as a layer: vertically closer than required, or of unknown depth
+    (status 'unknown': never passed as compliant)."""
+    unknown = ~(lines.known[left] & lines.known[right])
+    keep = np.flatnonzero(unknown | (measured_v < req_v))
+    status = np.where(unknown, "unknown", "conflict")[keep]
+    left, right, measured_h, req_h = left[keep], right[keep], measured_h[keep], req_h[keep]
+    measured_v, req_v, run_length, geometry = measured_v[keep], req_v[keep], run_length[keep], geometry[keep]
+    rules = [rules[k] for k in keep]
     frame = lines.frame
     prefix = "CROSSING" if kind == "crossing" else "PARALLEL"
     codes = np.where(status == "unknown", f"{prefix}_DEPTH_UNKNOWN", f"{prefix}_TOO_CLOSE")
@@ -167,25 +174,8 @@ def _crossings(lines, left, right, req_h, req_v, centre, rules, crs) -> gpd.GeoD
     gap = min_vertical_gap(
         lines.tops(left, points), lines.diameter[left], lines.tops(right, points), lines.diameter[right]
     )
-    unknown = ~(lines.known[left] & lines.known[right])
-    conflict = unknown | (gap < req_v)
-    status = np.where(unknown, "unknown", "conflict")
-    keep = np.flatnonzero(conflict)
-    return _describe(
-        lines,
-        left[keep],
-        right[keep],
-        "crossing",
-        status[keep],
-        np.zeros(len(keep)),
-        req_h[keep],
-        gap[keep],
-        req_v[keep],
-        np.zeros(len(keep)),
-        [rules[k] for k in keep],
-        points[keep],
-        crs,
-    )
+    zero = np.zeros(len(left))
+    return _describe(lines, left, right, "crossing", zero, req_h, gap, req_v, zero, rules, points, crs)
 
 
 def _parallels(lines, left, right, req_h, req_v, radii, rules, min_parallel_m, crs) -> gpd.GeoDataFrame:
@@ -203,8 +193,8 @@ def _parallels(lines, left, right, req_h, req_v, radii, rules, min_parallel_m, c
     left, right, runs, length = left[idx], right[idx], runs[idx], length[idx]
     req_h, req_v, radii = req_h[idx], req_v[idx], radii[idx]
     rules = [rules[k] for k in idx]
-    middle = shapely.line_interpolate_point(runs, 0.5, normalized=True)
-    measured_h = np.maximum(0.0, shapely.distance(middle, lines.geoms[right]) - radii)
+    # the closest approach along the run (lines that converge are closest at one end, not the middle)
+    measured_h = np.maximum(0.0, shapely.distance(runs, lines.geoms[right]) - radii)
     # worst vertical gap over the run's two ends and middle: depth is linear along each line
     gaps = []
     for fraction in (0.0, 0.5, 1.0):
@@ -218,25 +208,7 @@ def _parallels(lines, left, right, req_h, req_v, radii, rules, min_parallel_m, c
             )
         )
     gap = np.min(np.vstack(gaps), axis=0)
-    unknown = ~(lines.known[left] & lines.known[right])
-    conflict = unknown | (gap < req_v)
-    status = np.where(unknown, "unknown", "conflict")
-    keep = np.flatnonzero(conflict)
-    return _describe(
-        lines,
-        left[keep],
-        right[keep],
-        "parallel",
-        status[keep],
-        measured_h[keep],
-        req_h[keep],
-        gap[keep],
-        req_v[keep],
-        length[keep],
-        [rules[k] for k in keep],
-        runs[keep],
-        crs,
-    )
+    return _describe(lines, left, right, "parallel", measured_h, req_h, gap, req_v, length, rules, runs, crs)
 
 
 def issues_layer(issues: pd.DataFrame, network: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
