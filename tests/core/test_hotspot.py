@@ -9,6 +9,7 @@ import pytest
 
 from gimpo_gis_plugin.core.errors import InputError
 from gimpo_gis_plugin.core.policy import benjamini_hochberg, gi_star
+from gimpo_gis_plugin.core.policy.hotspot import neighbour_weights, permutation_p
 
 
 def test_gi_star_hand_computed_line_of_five():
@@ -48,3 +49,39 @@ def test_gi_star_equal_values_and_bad_input():
 def test_benjamini_hochberg_hand_computed():
     q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]))
     assert q == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.2])
+
+
+def test_permutation_p_matches_the_exact_randomisation_distribution():
+    # 7 areas on a line, 2 nearest neighbours: each area's two neighbours drawn from the 6 others can be
+    # enumerated (15 pairs), so the exact conditional-randomisation p-value is known.
+    from itertools import combinations
+
+    xy = np.column_stack([np.arange(7.0) * 100, np.zeros(7)])
+    values = np.array([1.0, 5, 2, 8, 3, 13, 4])
+    result = gi_star(xy, values, k=2, permutations=19_999, seed=7)
+    rows, cols = neighbour_weights(xy, k=2)
+    for i in range(7):
+        neighbours = [c for r, c in zip(rows, cols, strict=True) if r == i and c != i]
+        observed = values[neighbours].sum()
+        rest = np.delete(values, i)
+        sums = np.array([a + b for a, b in combinations(rest, 2)])
+        expected = 2 * rest.mean()
+        exact = (np.abs(sums - expected) >= abs(observed - expected) - 1e-9).mean()
+        assert result.p[i] == pytest.approx(exact, abs=0.012), i
+
+
+def test_permutations_find_the_planted_cluster_and_repeat_exactly():
+    rng = np.random.default_rng(2)
+    gx, gy = np.meshgrid(np.arange(10.0), np.arange(10.0))
+    xy = np.column_stack([gx.ravel(), gy.ravel()]) * 100
+    values = rng.gamma(1.0, 2.0, 100)  # skewed, like complaint counts
+    cluster = (gx.ravel() < 3) & (gy.ravel() < 3)
+    values[cluster] += 8
+    first = gi_star(xy, values, k=8, permutations=999)
+    again = gi_star(xy, values, k=8, permutations=999)
+    assert np.array_equal(first.p, again.p)  # seeded
+    assert first.p.min() >= 1 / 1000
+    hot = first.significant & (first.z > 0)
+    assert hot[cluster].sum() >= 6 and not hot[(gx.ravel() > 6) & (gy.ravel() > 6)].any()
+    with pytest.raises(InputError, match="at least 1"):
+        permutation_p(values, values, np.full(100, 9), 0)

@@ -61,6 +61,19 @@ def test_policy_map_with_html(qgis_algorithm, stacked_map):
     frame = gpd.read_file(out / "policy.gpkg", layer="policy_map")
     assert set(frame["priority"]) == {1, 2, 3, 4, 5}
     assert "정책지도" in (out / "policy.html").read_text(encoding="utf-8")
+    permuted = qgis_algorithm(
+        "gimpo:policymap",
+        INPUT=uri,
+        INDICATORS="complaints_per_1000:+:2;arrears_amount:+:1",
+        K=4,
+        PERMUTATIONS=499,
+        OUTPUT=out / "policy_permuted.gpkg",
+    )
+    assert permuted.returncode == 0, permuted.stderr
+    hot = gpd.read_file(out / "policy_permuted.gpkg", layer="hotspots")
+    assert hot["gi_p"].min() >= 1 / 500 and hot["gi_p"].max() <= 1
+    method = gpd.read_file(out / "policy_permuted.gpkg", layer="policy_method")
+    assert method.astype(str).apply(lambda column: column.str.contains("499 conditional permutations")).any().any()
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ class PolicyMapOptions:
     distance_m: float = 2000.0
     alpha: float = 0.05
     hotspots: bool = True
+    permutations: int = 0  # 0: normal p-values; e.g. 999: pseudo p-values by conditional permutation
 
 
 @dataclass
@@ -88,6 +89,7 @@ def build_policy_map(areas: gpd.GeoDataFrame, options: PolicyMapOptions, progres
             distance=options.distance_m if options.neighbourhood == "distance" else None,
             k=options.k if options.neighbourhood == "knn" else None,
             alpha=options.alpha,
+            permutations=options.permutations,
         )
         notes += hs.notes
         out.loc[valid, "gi_z"] = hs.z
@@ -101,7 +103,12 @@ def build_policy_map(areas: gpd.GeoDataFrame, options: PolicyMapOptions, progres
                 if options.neighbourhood == "knn"
                 else f"{options.distance_m:g} m band"
             )
-            + f", two-sided normal p, Benjamini-Hochberg FDR q <= {options.alpha:g}"
+            + (
+                f", two-sided pseudo p from {options.permutations} conditional permutations (seeded)"
+                if options.permutations
+                else ", two-sided normal p"
+            )
+            + f", Benjamini-Hochberg FDR q <= {options.alpha:g}"
         )
     out["hotspot"] = out["hotspot"].astype(int)
     out["hotspot_label"] = out["hotspot"].map(HOT_LABELS)

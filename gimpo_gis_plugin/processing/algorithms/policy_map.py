@@ -37,7 +37,10 @@ class PolicyMap(GimpoAlgorithm):
         "attention, − less. Each is normalised (z-score or min–max), the weighted mean is the score, and the score "
         "is cut into PRIORITY_CLASSES quantile classes (1순위 = highest).\n\nHot spots: Getis-Ord Gi* of the score "
         "with K nearest neighbours or a DISTANCE band (m), two-sided p-values and the Benjamini-Hochberg false "
-        "discovery rate at ALPHA: significant hot and cold spots are marked.\n\nOUTPUT: GeoPackage with "
+        "discovery rate at ALPHA: significant hot and cold spots are marked. p-values are normal unless "
+        "PERMUTATIONS > 0 (e.g. 999): then pseudo p-values by conditional permutation, which do not assume "
+        "normality (better for skewed counts); the draws are seeded, so a run repeats exactly.\n\n"
+        "OUTPUT: GeoPackage with "
         "'policy_map' (styled by priority), 'hotspots' (styled hot/cold), 'policy_indicators' (the indicator table "
         "with weights and statistics) and 'policy_method'; the method is also the layer's description. "
         "OUTPUT_HTML: a summary page."
@@ -52,6 +55,7 @@ class PolicyMap(GimpoAlgorithm):
     K = "K"
     DISTANCE = "DISTANCE"
     ALPHA = "ALPHA"
+    PERMUTATIONS = "PERMUTATIONS"
     OUTPUT = "OUTPUT"
     OUTPUT_HTML = "OUTPUT_HTML"
 
@@ -98,6 +102,17 @@ class PolicyMap(GimpoAlgorithm):
                 self.ALPHA, self.tr("False discovery rate"), QgsProcessingParameterNumber.Double, 0.05, False, 0.0, 1.0
             )
         )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.PERMUTATIONS,
+                self.tr("Permutations for pseudo p-values (0: normal approximation)"),
+                QgsProcessingParameterNumber.Integer,
+                0,
+                False,
+                0,
+                99_999,
+            )
+        )
         self.addParameter(parameters.vector_destination(self, self.OUTPUT, "Policy map (GeoPackage or PostGIS)"))
         self.addParameter(
             QgsProcessingParameterFileDestination(
@@ -122,6 +137,7 @@ class PolicyMap(GimpoAlgorithm):
             distance_m=self.parameterAsDouble(parameters, self.DISTANCE, context),
             alpha=self.parameterAsDouble(parameters, self.ALPHA, context),
             hotspots=self.parameterAsBool(parameters, self.HOTSPOTS, context),
+            permutations=self.parameterAsInt(parameters, self.PERMUTATIONS, context),
         )
         output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
         html = (
