@@ -309,3 +309,30 @@ def test_nested_broad_zones_count_once_and_the_narrower_wins():
     assert result.summary.iloc[0]["zones"] == "UQA100 75%, UQA122 25%"
     broad = result.findings[result.findings["item"] == "UQA100"].iloc[0]
     assert broad["status"] == "needs_review" and "§79" in broad["legal_basis"]
+
+
+@pytest.mark.parametrize(
+    ("broad", "stand_in", "coverage", "far"), [("UQA001", "UQA410", 20, 80), ("UQB001", "UQB300", 20, 80)]
+)
+def test_undivided_urban_or_management_area_takes_the_strictest_zone_s_limits(broad, stand_in, coverage, far):
+    # 국토계획법 §79②: 도시지역 / 관리지역 never divided → the rules of 보전녹지지역 / 보전관리지역
+    zoning = _frame([{"uq_code": broad, "geometry": box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)}])
+    result = _check(
+        [_application("OK", SITE, 200, 600), _application("BIG", SITE, 300, 600)], zoning=zoning
+    )  # 1,200 m² lot: 16.7 % / 50 % and 25 % / 50 %
+    for app_id, status in (("OK", "pass"), ("BIG", "fail")):
+        ratio = _finding(result, app_id, "coverage")
+        assert ratio["status"] == status and ratio["limit"] == coverage
+        assert "§79②" in ratio["legal_basis"] and f"{broad} is read as {stand_in}" in ratio["detail"]
+        assert _finding(result, app_id, "far")["limit"] == far
+    zone = result.findings[(result.findings["item"] == broad)].iloc[0]
+    assert zone["status"] == "needs_review" and stand_in in zone["detail"]
+    verdicts = result.summary.set_index("application_id")["verdict"]
+    assert verdicts["BIG"] == "not_permitted" and verdicts["OK"] != "insufficient_data"
+
+
+def test_a_broad_zone_without_a_stand_in_has_no_limits():
+    zoning = _frame([{"uq_code": "UQA100", "geometry": box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)}])
+    result = _check([_application("A", SITE, 200, 300)], zoning=zoning)
+    assert _finding(result, "A", "coverage")["status"] == "insufficient"
+    assert "no limits follow" in result.findings[result.findings["item"] == "UQA100"].iloc[0]["detail"]

@@ -23,7 +23,7 @@ from .findings import FAIL, INSUFFICIENT, PASS, REVIEW, Finding
 from .rules import TO_BE_CONFIRMED, PermitRules, load_rules
 from .sites import check_columns, check_figures, resolve_sites
 from .slope import Dem
-from .zoning import SLIVER_M2, SiteZoning, ratio_finding, zone_findings, zone_parts
+from .zoning import SLIVER_M2, SiteZoning, ratio_finding, with_stand_ins, zone_findings, zone_parts
 
 CRS = "EPSG:5186"
 VERDICTS = {
@@ -202,10 +202,11 @@ def check_permits(
         if site is not None:
             area = site.area
             own.extend(zone_findings(app_id, area, zoned, rules.zones))
+            governing = with_stand_ins(zoned, rules.zones)  # the zoning whose limits apply (§79②)
             if pd.notna(building) and building > 0:
-                own.append(ratio_finding(app_id, "coverage", building, area, zoned, rules.zones))
+                own.append(ratio_finding(app_id, "coverage", building, area, governing, rules.zones))
             if pd.notna(floor_area) and floor_area > 0:
-                own.append(ratio_finding(app_id, "far", floor_area, area, zoned, rules.zones))
+                own.append(ratio_finding(app_id, "far", floor_area, area, governing, rules.zones))
             own.extend(_overlay_findings(app_id, site, height, overlays, overlay_tree, rules))
             rule = access_rule(
                 rules.access,
@@ -215,7 +216,7 @@ def check_permits(
                 area,
             )
             own.append(access_finding(app_id, site, road_index, rule))
-            own.append(_slope_finding(app_id, site, dem, zoned, rules))
+            own.append(_slope_finding(app_id, site, dem, governing, rules))
         rows.append(_summary_row(app_records[i], app_id, site, zoned, own))
     progress.set(0.97)
     summary = gpd.GeoDataFrame(

@@ -3,6 +3,12 @@ follow from 국토계획법 §84 for a site across several zones.
 
 Where a broad zone (e.g. 도시지역 UQA001) and a specific one (제2종일반주거 UQA122) overlap, the
 specific one wins: a broad zone only counts for the part of the site no specific zone covers.
+
+국토계획법 §79②: a 도시지역 or 관리지역 that was never divided into its specific zones takes the rules of
+the strictest of them, 보전녹지지역 and 보전관리지역. The limits are read through :func:`with_stand_ins`,
+so such a site gets real coverage, floor-area and slope checks (the zone finding still asks for the
+도시관리계획 to be confirmed). Other broad codes (e.g. 주거지역 UQA100 without its 종) have no such rule and
+stay unknown.
 """
 
 from __future__ import annotations
@@ -21,12 +27,15 @@ SMALL_PART_M2 = 330.0  # 국토계획법 §84①
 SMALL_PART_COMMERCIAL_M2 = 660.0  # 도로변에 띠 모양으로 지정된 상업지역
 BASIS_84 = "국토계획법 §84①"
 BASIS_84_GREEN = "국토계획법 §84③"
+BASIS_79 = "국토계획법 §79②"
+UNDIVIDED_STAND_IN = {"UQA001": "UQA410", "UQB001": "UQB300"}  # 도시지역 → 보전녹지, 관리지역 → 보전관리
 
 
 @dataclass
 class SiteZoning:
     parts: list[tuple[str, float]] = field(default_factory=list)  # (code, area m²), largest first
     unzoned_m2: float = 0.0
+    stand_ins: list[tuple[str, str]] = field(default_factory=list)  # (zone code, code whose rules it takes)
 
     @property
     def largest(self) -> str | None:
@@ -71,6 +80,23 @@ def zone_parts(sites: list, zoning: gpd.GeoDataFrame, rules: dict[str, ZoneRule]
     return result
 
 
+def with_stand_ins(zoning: SiteZoning, rules: dict[str, ZoneRule]) -> SiteZoning:
+    """The zoning the limits are read from: undivided 도시지역/관리지역 parts as their §79② stand-in (added to
+    a part already in that zone, since the same rules then govern both)."""
+    areas: dict[str, float] = {}
+    swapped = []
+    for code, area in zoning.parts:
+        stand_in = UNDIVIDED_STAND_IN.get(code)
+        if stand_in in rules:
+            swapped.append((code, stand_in))
+            code = stand_in
+        areas[code] = areas.get(code, 0.0) + area
+    if not swapped:
+        return zoning
+    parts = sorted(areas.items(), key=lambda p: -p[1])
+    return SiteZoning(parts, zoning.unzoned_m2, swapped)
+
+
 def _breadth(code: str) -> int:
     """How broad a broad code is: UQA110 (전용주거) 1, UQA100 (주거지역) 2, UQA001 (도시지역) 3."""
     digits = code[-3:]
@@ -101,6 +127,12 @@ def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict
                 )
             )
         elif rules[code].broad:
+            stand_in = UNDIVIDED_STAND_IN.get(code)
+            rule_text = (
+                f"§79② applies the rules of {stand_in} {rules[stand_in].name_ko}; "
+                if stand_in in rules
+                else "no limits follow from it; "
+            )
             findings.append(
                 Finding(
                     app_id,
@@ -109,8 +141,8 @@ def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict
                     REVIEW,
                     area,
                     unit="m²",
-                    legal_basis="국토계획법 §79②",
-                    detail=f"{code} {rules[code].name_ko} ({share}) is not subdivided (세분되지 않음); "
+                    legal_basis=BASIS_79,
+                    detail=f"{code} {rules[code].name_ko} ({share}) is not subdivided (세분되지 않음): {rule_text}"
                     "confirm the specific zone from the 도시관리계획 before deciding.",
                 )
             )
@@ -211,7 +243,7 @@ def ratio_finding(
     bases = sorted(
         {v[2].legal_basis for v in values} | ({v[3].legal_basis for v in values if v[3]} if ordinance_known else set())
     )
-    basis = "; ".join(filter(None, [mode.basis, *bases]))
+    basis = "; ".join(filter(None, [mode.basis, *bases, BASIS_79 if zoning.stand_ins else ""]))
     limit = ordinance if ordinance is not None else national
     parts_text = ", ".join(f"{code} {v[0]:g}%" for (code, _), v in zip(shares, values, strict=True))
     ordinance_note = (
@@ -220,7 +252,9 @@ def ratio_finding(
         else " 김포시 도시계획 조례 value not yet in the rules table (to be confirmed): "
         "the national upper bound is applied."
     )
-    detail = f"{label} {measured:.2f}% against {limit:.2f}% ({parts_text}). {mode.note}{ordinance_note}".strip()
+    stand_in_note = "".join(f" {code} is read as {to} ({BASIS_79})." for code, to in zoning.stand_ins)
+    detail = f"{label} {measured:.2f}% against {limit:.2f}% ({parts_text}). {mode.note}{ordinance_note}"
+    detail = (detail + stand_in_note).strip()
     if measured > national + 1e-9:
         status = FAIL
     elif ordinance is not None and measured > ordinance + 1e-9:
