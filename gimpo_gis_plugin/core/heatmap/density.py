@@ -193,6 +193,18 @@ def accumulate_polynomial(
         keep, tile_of = keep[order], tile_of[order]
     bounds = np.searchsorted(tile_of, np.arange(tile_of.max() + 2))
     occupied = np.flatnonzero(np.diff(bounds))
+    # The kernels' spectra are kept per tile shape only when tiles repeat them: for one tile, keeping all
+    # ten (190 MB of fresh pages at 2,000² cells) costs more than making each when it is used.
+    kept_spectra: dict[tuple[int, int, int], np.ndarray] | None = {} if len(occupied) > 1 else None
+
+    def kernel_spectrum(index: int, shape: tuple[int, int]) -> np.ndarray:
+        if kept_spectra is None:
+            return _padded_spectrum(terms[index][3], shape)
+        key = (index, *shape)
+        if key not in kept_spectra:  # each term belongs to one thread, so no two threads make the same key
+            kept_spectra[key] = _padded_spectrum(terms[index][3], shape)
+        return kept_spectra[key]
+
     for step, tile_id in enumerate(occupied):
         members = keep[bounds[tile_id] : bounds[tile_id + 1]]
         row0, col0 = (tile_id // tiles_across) * tile, (tile_id % tiles_across) * tile
@@ -204,16 +216,16 @@ def accumulate_polynomial(
         padded = (height + 2 * buffer, width + 2 * buffer)
         shape = (scipy.fft.next_fast_len(padded[0], real=True), scipy.fft.next_fast_len(padded[1], real=True))
 
-        def spectrum(some_terms, members=members, local=local, height=height, width=width, shape=shape):
-            """Σ FFT(moment grid) · FFT(kernel array) over ``some_terms`` (the convolution, not yet inverted)."""
+        def spectrum(indices, members=members, local=local, height=height, width=width, shape=shape):
+            """Σ FFT(moment grid) · FFT(kernel array) over the terms ``indices`` (not yet inverted)."""
             grid_moment = np.empty(height * width, dtype=np.float32)
             u, v, w = place.u[members], place.v[members], weight[members] * scale
             total = None
-            # Each kernel's spectrum is made when it is used: kept, the ten would be 190 MB of fresh pages.
-            for a, b, e, kernel_array in some_terms:
+            for index in indices:
+                a, b, e, _ = terms[index]
                 compiled.bin_moment(grid_moment, local, u, v, w, a, b, e)
                 product = scipy.fft.rfft2(grid_moment.reshape(height, width), s=shape, workers=1)
-                product *= _padded_spectrum(kernel_array, shape)
+                product *= kernel_spectrum(index, shape)
                 total = product if total is None else total.__iadd__(product)
             return total
 
@@ -231,7 +243,7 @@ def accumulate_polynomial(
         # pocketfft and the compiled code release the GIL: the two threads each take half of the terms'
         # FFTs, then share the rim's bands as they come free (the FFTs cost about twice the rim).
         with ThreadPoolExecutor(max_workers=2) as pool:
-            halves = [pool.submit(spectrum, terms[half::2]) for half in (0, 1) if terms[half::2]]
+            halves = [pool.submit(spectrum, range(half, len(terms), 2)) for half in (0, 1) if half < len(terms)]
             parts = [part for part in np.array_split(members, _RIM_BANDS) if len(part)]
             rim_jobs = [pool.submit(rim, part) for part in parts]
             total = halves[0].result()
