@@ -182,8 +182,7 @@ class PermitCheck(GimpoAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
-        rules_path = self.parameterAsFile(parameters, self.ZONING_RULES, context) or None
-        rules = load_rules(zoning=rules_path)
+        rules = load_rules(zoning=self.optional_file(parameters, self.ZONING_RULES, context))
         applications = self._read_table(parameters, context, feedback)
         progress.set(0.05)
         parcels = self._read_parcels(parameters, context, feedback, applications)
