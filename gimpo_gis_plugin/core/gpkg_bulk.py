@@ -5,9 +5,15 @@ Writing through OGR costs a Python -> OGR feature conversion per row (about 20 Â
 4 s). Here GDAL creates the layer from an empty frame (table, gpkg_contents, gpkg_geometry_columns,
 the R-tree and its triggers, all as GDAL writes them); the rows then go in with one ``executemany``,
 geometries encoded in bulk by shapely as GeoPackage blobs (the 'GP' header with the envelope, then
-ISO WKB). The R-tree triggers call GDAL's SQL functions, which a plain sqlite3 connection lacks, so they
-are set aside during the insert, the R-tree is filled from the envelopes, and the triggers are
-restored unchanged.
+ISO WKB). The R-tree triggers call GDAL's SQL functions, which a plain sqlite3 connection lacks, so all
+of the table's triggers are set aside during the insert, the R-tree is filled from the envelopes, and the
+triggers are restored unchanged.
+
+What GDAL keeps beside the rows is then set as GDAL itself would leave it: the extent in gpkg_contents
+and the stored feature count in gpkg_ogr_contents. The count matters: GDAL 3.6 leaves it NULL on an empty
+new layer (so readers count the rows), but GDAL 3.10 and later store 0 and keep it up to date with their
+own triggers; rows inserted behind those triggers' back would be reported as 0 features, and pyogrio and
+QGIS would show an empty layer.
 """
 
 from __future__ import annotations
@@ -78,11 +84,11 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
             geometries = _as_declared(frame.geometry.array, geometry_type)
             bounds = np.full((len(frame), 4), np.nan)
             names.append(f'"{geometry_column}"')
-            triggers = db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (name,)
-            ).fetchall()
-            for trigger, _ in triggers:
-                db.execute(f'DROP TRIGGER "{trigger}"')
+        triggers = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (name,)
+        ).fetchall()
+        for trigger, _ in triggers:
+            db.execute(f'DROP TRIGGER "{trigger}"')
         fids = np.arange(1, len(frame) + 1)
         placeholders = ", ".join("?" * (len(names) + 1))
         insert = f'INSERT INTO "{name}" (fid, {", ".join(names)}) VALUES ({placeholders})'
@@ -96,20 +102,40 @@ def bulk_write_layer(path: Path, name: str, frame: pd.DataFrame, geometry_type: 
             db.executemany(insert, zip(fids[start:stop].tolist(), *values, strict=True))
         if spatial:
             fill_rtree(db, f"rtree_{name}_{geometry_column}", fids, bounds)
-            present = ~np.isnan(bounds[:, 0])
-            for _, sql in triggers:
-                db.execute(sql)
-            if present.any():
-                db.execute(
-                    "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?",
-                    (
-                        float(bounds[present, 0].min()),
-                        float(bounds[present, 1].min()),
-                        float(bounds[present, 2].max()),
-                        float(bounds[present, 3].max()),
-                        name,
-                    ),
-                )
+            _store_extent(db, name, bounds)
+        _store_feature_count(db, name)
+        for _, sql in triggers:
+            db.execute(sql)
+
+
+def _store_extent(db: sqlite3.Connection, name: str, bounds: np.ndarray) -> None:
+    """The layer's extent in gpkg_contents, as GDAL records it (QGIS zooms to it without a scan)."""
+    present = ~np.isnan(bounds[:, 0])
+    if not present.any():
+        return
+    db.execute(
+        "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?",
+        (
+            float(bounds[present, 0].min()),
+            float(bounds[present, 1].min()),
+            float(bounds[present, 2].max()),
+            float(bounds[present, 3].max()),
+            name,
+        ),
+    )
+
+
+def _store_feature_count(db: sqlite3.Connection, name: str) -> None:
+    """The exact row count in gpkg_ogr_contents (GDAL's own extension table, absent in some files)."""
+    has_table = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_ogr_contents'"
+    ).fetchone()
+    if has_table:
+        db.execute(
+            f'UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "{name}") '
+            "WHERE lower(table_name) = lower(?)",
+            (name,),
+        )
 
 
 def _column_values(series: pd.Series) -> list:
