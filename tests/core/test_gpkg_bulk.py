@@ -114,3 +114,27 @@ def test_rows_written_in_slices_are_the_same_rows(tmp_path, monkeypatch):
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
         assert a.execute(rtree).fetchall() == b.execute(rtree).fetchall()
         assert b.execute("SELECT count(*) FROM rtree_layer_geom").fetchone() == (n - 1,)
+
+
+def test_stored_feature_count_is_exact_for_every_layer(tmp_path):
+    """GDAL >= 3.10 trusts gpkg_ogr_contents.feature_count (it stores 0 for a new layer and keeps the count
+    by triggers): a bulk insert behind those triggers must leave the true count, or readers see 0 rows."""
+    n = 321
+    points = gpd.GeoDataFrame(
+        {"n": np.arange(n)},
+        geometry=list(shapely.points(np.linspace(150000, 160000, n), np.linspace(540000, 550000, n))),
+        crs="EPSG:5186",
+    )
+    table = pd.DataFrame({"code": ["A", "B", "C", None], "count": [1, 2, 3, 4]})
+    path = write_geopackage(tmp_path / "counts.gpkg", {"points": points, "table": table, "empty": table.iloc[:0]})
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        stored = dict(db.execute("SELECT table_name, feature_count FROM gpkg_ogr_contents").fetchall())
+        for name in ("points", "table", "empty"):
+            rows = db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            assert stored[name] in (rows, None)  # None (GDAL 3.6, an untouched empty layer) means "count"
+        assert stored["points"] == n and stored["table"] == 4
+        triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert len(pyogrio.read_dataframe(path, layer="points")) == n
+    assert pyogrio.read_info(path, layer="table")["features"] == 4
+    # Whatever triggers GDAL made (R-tree, and on GDAL >= 3.10 the feature-count ones) are back.
+    assert any(t.startswith("rtree_points_geom") for t in triggers)
