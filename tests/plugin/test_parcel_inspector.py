@@ -64,7 +64,9 @@ def click(canvas, tool, x: float, y: float) -> None:
     pixel = canvas.getCoordinateTransform().transform(QgsPointXY(x, y))
     position = QPoint(round(pixel.x()), round(pixel.y()))
     for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
-        event = QgsMapMouseEvent(canvas, kind, position, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        event = QgsMapMouseEvent(
+            canvas, kind, position, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
         (tool.canvasPressEvent if kind == QEvent.Type.MouseButtonPress else tool.canvasReleaseEvent)(event)
 
 
