@@ -141,10 +141,16 @@ def _metadata_problems(text: str, names: list[str]) -> list[str]:
         found.append(f"metadata.txt icon {icon!r} is not in the zip")
     if "/" in general.get("author", ""):
         found.append("metadata.txt author contains a slash")
-    for key in ("tracker", "repository", "homepage"):
+    for key, placeholder in (
+        ("tracker", "http://bugs"),
+        ("repository", "http://repo"),
+        ("homepage", "http://homepage"),
+    ):
         url = urlparse(general.get(key, ""))
         if key in general and not (url.scheme and url.netloc):
             found.append(f"metadata.txt {key} is not a URL")
+        elif general.get(key) == placeholder:
+            found.append(f"metadata.txt {key} is the plugin template's placeholder")
     if general.get("category") and general["category"] not in CATEGORIES:
         found.append(f"metadata.txt category {general['category']!r} is none of {', '.join(CATEGORIES)}")
     for key in ("name", "description", "about", "tags"):
