@@ -306,11 +306,12 @@ def _debian_plan(deps: list[Dependency], python: Path | None, release: int) -> I
 
 
 # --- messages ----------------------------------------------------------------------------------------
-def problem_summary(found: list[Problem]) -> str:
+def problem_summary(found: list[Problem], prefix: bool = True) -> str:
     """One line, Korean first: which packages are missing and which tools they stop."""
     korean = ", ".join(p.describe_ko() for p in found)
     english = ", ".join(p.describe_en() for p in found)
-    return f"김포 GIS: 필요한 Python 패키지가 없습니다: {korean}. / Missing Python packages: {english}."
+    text = f"필요한 Python 패키지가 없습니다: {korean}. / Missing Python packages: {english}."
+    return f"김포 GIS: {text}" if prefix else text
 
 
 def missing_dependencies_message(missing: list[str]) -> str:

@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTextBrowser,
     QVBoxLayout,
 )
 
@@ -34,12 +35,24 @@ RESTART_HINT = "설치가 끝났습니다. QGIS를 다시 시작하면 플러그
 
 def notice_html(found: list[Problem], plan: InstallPlan) -> str:
     """The message bar's text: the summary, then each command on its own line, everything escaped."""
-    lines = [html.escape(problem_summary(found))]
+    lines = [html.escape(problem_summary(found, prefix=False))]  # the bar's title already says 김포 GIS
     lines.append(html.escape(tr("설치 명령 (터미널에서 실행):")))
     lines += [f"<code>{html.escape(command)}</code>" for command in plan.commands]
     if plan.runnable is None and plan.why_not_runnable:
         lines.append(html.escape(plan.why_not_runnable))
+    elif plan.runnable is not None:
+        lines.append(html.escape(tr("또는 '지금 설치'를 누르세요. 설치 후 QGIS를 다시 시작해야 합니다.")))
     return "<br>".join(lines)
+
+
+def _show_every_line(item: Any, lines: int) -> None:
+    """A message bar item shows about one line and scrolls the rest: make it as tall as its text."""
+    browser = item.findChild(QTextBrowser)
+    if browser is None:
+        return
+    height = int((lines + 0.6) * browser.fontMetrics().lineSpacing()) + 2 * browser.frameWidth() + 6
+    browser.setMinimumHeight(height)
+    browser.setMaximumHeight(height)
 
 
 class InstallDialog(QDialog):
@@ -119,16 +132,18 @@ class DependencyNotice:
         plan = self.plan if found is None else install_plan(shown)
         bar = self.iface.messageBar()
         self.close()
-        item = bar.createMessage(html.escape(tr("김포 GIS")), notice_html(shown, plan))
+        text = notice_html(shown, plan)
+        item = bar.createMessage(html.escape(tr("김포 GIS")), text)
         item.setObjectName("GimpoDependencyNotice")
         if plan.runnable is not None:
-            button = QPushButton(tr("지금 설치 (pip --user)"), item)
+            button = QPushButton(tr("지금 설치"), item)
             button.setObjectName("GimpoDependencyInstallButton")
             button.clicked.connect(lambda _checked=False, argv=plan.runnable: self.run_install(argv))
             item.layout().addWidget(button)
         blocking = any(p.dependency.blocks_everything for p in shown)
         level = Qgis.MessageLevel.Critical if blocking else Qgis.MessageLevel.Warning
         self.item = bar.pushWidget(item, level, 0)  # 0: stays until the user closes it
+        _show_every_line(self.item, text.count("<br>") + 1)  # after the push, which lays the item out anew
         return self.item
 
     def run_install(self, argv: list[str]) -> InstallDialog:

@@ -37,9 +37,7 @@ def test_numpy_too_new_is_shown_whole_with_its_command(qgis_iface, monkeypatch):
     notice = DependencyNotice(qgis_iface, found, dependencies.install_plan(found, "windows"))
     try:
         shown = _plain(notice.show().text())
-        assert shown.startswith(
-            "김포 GIS: 필요한 Python 패키지가 없습니다: numpy (2.2.4 설치됨, <2 필요; 모든 알고리즘)"
-        )
+        assert shown.startswith("필요한 Python 패키지가 없습니다: numpy (2.2.4 설치됨, <2 필요; 모든 알고리즘)")
         assert "python -m pip install" in shown and '"numpy<2" "numba>=0.59,<0.61"' in shown
     finally:
         notice.teardown()
