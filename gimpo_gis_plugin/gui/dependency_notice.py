@@ -158,7 +158,8 @@ class DependencyNotice:
             needed = problems_for(name, self.found)
             if not needed:
                 continue
-            action.triggered.disconnect()
+            with contextlib.suppress(TypeError):  # TypeError: it had no connection yet
+                action.triggered.disconnect()
             action.setCheckable(False)
             action.triggered.connect(lambda _checked=False, needed=needed: self.show(needed))
             self.guarded.append(action)
