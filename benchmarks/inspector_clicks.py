@@ -100,7 +100,10 @@ def main(gpkg: str, clicks: int = 100, seed: int = 7) -> dict:
         canvas.setExtent(QgsRectangle(point.x - 100, point.y - 100, point.x + 100, point.y + 100))
         pixel = canvas.getCoordinateTransform().transform(QgsPointXY(point.x, point.y))
         event = QgsMapMouseEvent(
-            canvas, QEvent.MouseButtonRelease, QPoint(round(pixel.x()), round(pixel.y())), Qt.LeftButton
+            canvas,
+            QEvent.Type.MouseButtonRelease,
+            QPoint(round(pixel.x()), round(pixel.y())),
+            Qt.MouseButton.LeftButton,
         )
         started = time.perf_counter()
         inspector.tool.canvasReleaseEvent(event)

@@ -40,7 +40,7 @@ def _fresh(layer: QgsVectorLayer, name: str) -> QgsVectorLayer | None:
 
 
 def _render(settings: QgsMapSettings, path: Path) -> None:
-    image = QImage(MAP_SIZE, QImage.Format_ARGB32_Premultiplied)
+    image = QImage(MAP_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("white"))
     painter = QPainter(image)
     try:

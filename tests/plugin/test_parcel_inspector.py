@@ -63,9 +63,11 @@ def click(canvas, tool, x: float, y: float) -> None:
     canvas.setExtent(QgsRectangle(x - 100, y - 100, x + 100, y + 100))
     pixel = canvas.getCoordinateTransform().transform(QgsPointXY(x, y))
     position = QPoint(round(pixel.x()), round(pixel.y()))
-    for kind in (QEvent.MouseButtonPress, QEvent.MouseButtonRelease):
-        event = QgsMapMouseEvent(canvas, kind, position, Qt.LeftButton, Qt.LeftButton, Qt.NoModifier)
-        (tool.canvasPressEvent if kind == QEvent.MouseButtonPress else tool.canvasReleaseEvent)(event)
+    for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        event = QgsMapMouseEvent(
+            canvas, kind, position, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        (tool.canvasPressEvent if kind == QEvent.Type.MouseButtonPress else tool.canvasReleaseEvent)(event)
 
 
 def inside(parcels, pnu: str):
@@ -156,7 +158,7 @@ def named_pnu_from_linkage(inspector_linkage):  # noqa: F811
 
 
 def _leftovers(iface, canvas) -> dict[str, int]:
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     window = iface.mainWindow()
     return {
         "actions": len(window.findChildren(QAction, ACTION_OBJECT_NAME)),

@@ -83,7 +83,7 @@ class ParcelInspector:
         self.panel.search_requested.connect(self.search)
         self.panel.export_requested.connect(self._ask_export)
         self.panel.settings_changed.connect(self._settings_changed)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.panel)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel)
         self.panel.hide()
         project = QgsProject.instance()
         project.layersAdded.connect(self.update_enabled)
@@ -346,7 +346,7 @@ class ParcelInspector:
         from ...core.geopackage import atomic_path
 
         document = QTextDocument()
-        document.addResource(QTextDocument.ImageResource, QUrl("map.png"), svg_image(svg))
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl("map.png"), svg_image(svg))
         document.setHtml(statement_html(self.statement, map_src="map.png"))
         with atomic_path(path) as tmp:
             print_pdf(document, str(tmp))
@@ -356,7 +356,7 @@ class ParcelInspector:
 def svg_image(svg: str, size: int = 640) -> QImage:
     from qgis.PyQt.QtSvg import QSvgRenderer
 
-    image = QImage(size, size, QImage.Format_ARGB32)
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
     QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter)
@@ -365,11 +365,12 @@ def svg_image(svg: str, size: int = 640) -> QImage:
 
 
 def print_pdf(document: QTextDocument, path: str) -> None:
+    from qgis.PyQt.QtGui import QPageSize
     from qgis.PyQt.QtPrintSupport import QPrinter
 
-    printer = QPrinter(QPrinter.HighResolution)
-    printer.setOutputFormat(QPrinter.PdfFormat)
-    printer.setPageSize(QPrinter.A4)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setOutputFileName(path)
-    document.setPageSize(QSizeF(printer.pageRect().size()))
-    document.print_(printer)
+    document.setPageSize(QSizeF(printer.pageRect(QPrinter.Unit.DevicePixel).size()))
+    document.print(printer)

@@ -33,10 +33,10 @@ class ParcelInspectorTool(QgsMapTool):
     def __init__(self, canvas: QgsMapCanvas, on_click: Callable[[QgsPointXY], None]) -> None:
         super().__init__(canvas)
         self._on_click = on_click
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
 
     def canvasReleaseEvent(self, event: QgsMapMouseEvent) -> None:  # noqa: N802 - Qt API name
-        if event.button() == Qt.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton:
             self._on_click(event.mapPoint())
 
 

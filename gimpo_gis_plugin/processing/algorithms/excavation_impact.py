@@ -106,7 +106,7 @@ class ExcavationImpact(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.DEPTH, self.tr("Dig depth (m)"), QgsProcessingParameterNumber.Double, 2.0, minValue=0.01
+                self.DEPTH, self.tr("Dig depth (m)"), QgsProcessingParameterNumber.Type.Double, 2.0, minValue=0.01
             )
         )
         self.addParameter(
@@ -114,7 +114,7 @@ class ExcavationImpact(GimpoAlgorithm):
                 self.DEPTH_FIELD,
                 self.tr("Depth field (per dig; overrides the depth)"),
                 parentLayerParameterName=self.DIG,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             )
         )
@@ -127,7 +127,7 @@ class ExcavationImpact(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.WIDTH,
                 self.tr("Trench width for line digs (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 1.0,
                 minValue=0.01,
             )
@@ -138,7 +138,7 @@ class ExcavationImpact(GimpoAlgorithm):
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
-                    name, self.tr(label), QgsProcessingParameterNumber.Double, None, optional=True, minValue=0.0
+                    name, self.tr(label), QgsProcessingParameterNumber.Type.Double, None, optional=True, minValue=0.0
                 )
             )
         self.addParameter(

@@ -95,7 +95,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterFile(
                 self.LEDGER,
                 self.tr("Property-tax ledger (재산세 과세대장, CSV or XLSX)"),
-                QgsProcessingParameterFile.File,
+                QgsProcessingParameterFile.Behavior.File,
                 fileFilter=self.tr("Ledger (*.csv *.txt *.xlsx);;All files (*)"),
             )
         )
@@ -109,7 +109,7 @@ class LinkTaxLedger(GimpoAlgorithm):
         register = QgsProcessingParameterFile(
             self.BUILDING_REGISTER,
             self.tr("Building register 표제부 text export (건축물대장, pipe-separated, CP949; optional)"),
-            QgsProcessingParameterFile.File,
+            QgsProcessingParameterFile.Behavior.File,
             optional=True,
         )
         register.setHelp(
@@ -129,7 +129,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.AREA_TOLERANCE,
                 self.tr("Area tolerance, relative (0.15 = 15 %)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 0.15,
                 minValue=0.0,
             )
@@ -138,7 +138,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.AREA_TOLERANCE_M2,
                 self.tr("Area tolerance, absolute (m²)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 15.0,
                 minValue=0.0,
             )
@@ -155,7 +155,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterFile(
                 self.EXEMPT_PNUS,
                 self.tr("Exempt parcels (비과세·감면: a text/CSV file with one PNU per line)"),
-                QgsProcessingParameterFile.File,
+                QgsProcessingParameterFile.Behavior.File,
                 optional=True,
             )
         )

@@ -120,7 +120,7 @@ class PermitCheck(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.MAX_REPORTS,
                 self.tr("Most report pages to write"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 50,
                 True,
                 0,
