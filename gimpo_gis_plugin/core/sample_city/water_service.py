@@ -190,3 +190,20 @@ def service_connections(
 def existing_valve_states(valves: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
     state, operable = _states(rng, len(valves))
     return valves.assign(off_cde=state, opr_yn=operable)
+
+
+def reported_break(
+    mains: gpd.GeoDataFrame, services: gpd.GeoDataFrame, rng: np.random.Generator, crs
+) -> gpd.GeoDataFrame:
+    """One reported main break (누수·파손 신고) on a main under a medium road that serves at least five
+    buildings, for the demo's shut-off plan."""
+    width = mains["width_m"].to_numpy(dtype=float)
+    served = mains["ftr_idn"].map(services["pip_idn"].value_counts()).fillna(0).to_numpy()
+    candidates = np.flatnonzero((width >= 6) & (width < 15) & (served >= 5))
+    row = int(rng.choice(candidates)) if len(candidates) else 0
+    point = shapely.line_interpolate_point(mains.geometry.values[row], 0.4, normalized=True)
+    return gpd.GeoDataFrame(
+        {"break_id": ["BRK-001"], "reported": ["2026-03-14 06:20"], "pipe_hint": [str(mains["ftr_idn"].iat[row])]},
+        geometry=[point],
+        crs=crs,
+    )

@@ -227,7 +227,8 @@ def _place_valves(
             "src_row": valves["src_row"].to_numpy()[missing] if "src_row" in valves else missing,
             "code": "VALVE_OFF_NETWORK",
             "reason": [
-                f"제수밸브가 상수관로에서 {snap_m:g} m 넘게 떨어져 있어 계획에 쓰지 않았습니다 (valve not on any water main)."
+                f"제수밸브가 상수관로에서 {snap_m:g} m 넘게 떨어져 있어 계획에 쓰지 않았습니다 "
+                "(valve not on any water main)."
             ]
             * len(missing),
         }

@@ -71,8 +71,10 @@ def _checked(core: FacilityStore, extra: FacilityStore, where: str) -> WaterInpu
         valves = valves[valves["net_type"].isna() | (valves["net_type"] == "water")].reset_index(drop=True)
     if valves is None or valves.empty:
         raise InputError(
-            f"{where}: 제수밸브가 없습니다 — valve_ps에 상수(net_type = water) 밸브가 한 개도 없습니다 (no water valves).",
-            "제수밸브(WTL_VALV_PS)를 valve_ps 레이어에 net_type = water로 넣어 주십시오; 밸브 없이는 단수 계획을 세울 수 없습니다.",
+            f"{where}: 제수밸브가 없습니다 — valve_ps에 상수(net_type = water) 밸브가 한 개도 없습니다 "
+            "(no water valves).",
+            "제수밸브(WTL_VALV_PS)를 valve_ps 레이어에 net_type = water로 넣어 주십시오; "
+            "밸브 없이는 단수 계획을 세울 수 없습니다.",
         )
     issues = pd.concat([core.issues, extra.issues], ignore_index=True)
     rejects = pd.concat([core.rejects, extra.rejects], ignore_index=True)

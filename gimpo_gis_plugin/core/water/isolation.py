@@ -76,7 +76,9 @@ def isolate(
     """The plan for all ``breaks`` at once; ``failed_valves`` are valve ids (ftr_idn) that would not turn."""
     breaks = list(breaks)
     if not breaks:
-        raise InputError("파손 지점이 없습니다 (no break point or dig given).", "파손 지점이나 굴착 구역을 한 개 이상 주십시오.")
+        raise InputError(
+            "파손 지점이 없습니다 (no break point or dig given).", "파손 지점이나 굴착 구역을 한 개 이상 주십시오."
+        )
     valves = network.valves
     failed = _failed_mask(valves, failed_valves)
     label = _rings(network, failed)
@@ -126,7 +128,8 @@ def _failed_mask(valves: gpd.GeoDataFrame, failed_valves: Iterable[str]) -> np.n
     unknown = sorted(set(wanted) - set(ids))
     if unknown:
         raise InputError(
-            f"조작 실패 밸브 {', '.join(unknown)}: 상수관로 위의 제수밸브 중에 그런 관리번호가 없습니다 (unknown valve id).",
+            f"조작 실패 밸브 {', '.join(unknown)}: 상수관로 위의 제수밸브 중에 그런 관리번호가 없습니다 "
+            "(unknown valve id).",
             "valve_ps의 ftr_idn(관리번호)을 쉼표로 구분해 적어 주십시오.",
         )
     return ids.isin(wanted).to_numpy()
@@ -147,7 +150,9 @@ def _pieces_of(network: WaterNetwork, item: Break, snap_m: float) -> tuple[np.nd
     """The pieces a break touches, the main's id and its distance from the break."""
     geom = item.geometry
     if geom is None or shapely.is_empty(geom):
-        raise InputError(f"파손 지점 {item.break_id}: 도형이 없습니다 (the break has no geometry).", "위치를 그려 주십시오.")
+        raise InputError(
+            f"파손 지점 {item.break_id}: 도형이 없습니다 (the break has no geometry).", "위치를 그려 주십시오."
+        )
     ids = network.inputs.pipes["record_id"].astype(str).to_numpy()
     if item.pipe_id is not None:
         candidates = np.flatnonzero(ids == str(item.pipe_id))

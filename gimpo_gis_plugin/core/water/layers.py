@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .isolation import Break, IsolationPlan
+from .served import BASIS_BUFFER
 
 PIPE_COLUMNS = ["pipe_id", "cause", "cause_ko", "diameter_mm", "material", "from_m", "to_m", "length_m", "breaks"]
 
@@ -90,8 +91,8 @@ def summary_table(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: gp
         ("buildings_without_water", len(buildings), ""),
         ("households_without_water", float(households.sum()) if len(households) else 0.0,
          f"세대수 미상 건물 {int(households.isna().sum())}동" if households.isna().any() else ""),
-        ("buildings_by_buffer", int((buildings.get("basis", pd.Series(dtype=str)) != "급수전 (service connection)").sum())
-         if len(buildings) else 0, "급수전 정보가 없어 가까운 관로로 추정한 건물"),
+        ("buildings_by_buffer", int((buildings["basis"] == BASIS_BUFFER).sum()) if len(buildings) else 0,
+         "급수전 정보가 없어 가까운 관로로 추정한 건물"),
         ("hydrants_out_of_service", len(hydrants), "사용 중지 소화전: 소방서 통보"),
         ("feeding_points", len(network.source_components),
          "급수원 정보 없음: 관망별 최대 구경 관로를 유입점으로 가정" if network.sources_assumed else "wtl_serv_ps"),

@@ -58,12 +58,15 @@ def _dongs(buildings: gpd.GeoDataFrame) -> str:
 
 def shutoff_section(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: gpd.GeoDataFrame) -> str:
     """The crew's part: valves in order, failed valves, pipes and the assumptions."""
-    valve_rows = "".join(
-        f"<tr><td>{int(r.seq)}</td><td>{html.escape(r.valve_id)}</td><td>{_number(r.depth_m, 2)}</td>"
-        f"<td>{_number(r.diameter_mm, 0)}</td><td>{html.escape(r.pipe_id)}</td><td>{html.escape(r.breaks)}</td>"
-        f"<td>{_number(r.distance_m)}</td><td>{html.escape(r.note)}</td></tr>"
-        for r in plan.to_close.itertuples()
-    ) or "<tr><td colspan='8'>닫을 수 있는 밸브가 없습니다: 급수원(배수지·가압장)에서 차단해야 합니다.</td></tr>"
+    valve_rows = (
+        "".join(
+            f"<tr><td>{int(r.seq)}</td><td>{html.escape(r.valve_id)}</td><td>{_number(r.depth_m, 2)}</td>"
+            f"<td>{_number(r.diameter_mm, 0)}</td><td>{html.escape(r.pipe_id)}</td><td>{html.escape(r.breaks)}</td>"
+            f"<td>{_number(r.distance_m)}</td><td>{html.escape(r.note)}</td></tr>"
+            for r in plan.to_close.itertuples()
+        )
+        or "<tr><td colspan='8'>닫을 수 있는 밸브가 없습니다: 급수원(배수지·가압장)에서 차단해야 합니다.</td></tr>"
+    )
     failed = "".join(
         f"<li>{html.escape(r.valve_id)} (깊이 {_number(r.depth_m, 2)} m): {html.escape(r.reason)}</li>"
         for r in plan.failed.itertuples()
@@ -83,7 +86,9 @@ def shutoff_section(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: 
             "급수된다고 추정했습니다 (estimated from the service buffer)."
         )
     if len(plan.network.unplaced):
-        notes.append(f"관로 위에 있지 않은 밸브 {len(plan.network.unplaced)}개는 계획에 쓰지 않았습니다 (rejects 참조).")
+        notes.append(
+            f"관로 위에 있지 않은 밸브 {len(plan.network.unplaced)}개는 계획에 쓰지 않았습니다 (rejects 참조)."
+        )
     note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return (
         "<h2>밸브 조작 순서 (shut-off plan, valves in order)</h2>"

@@ -54,7 +54,9 @@ def breaks_from_frame(frame: gpd.GeoDataFrame, id_field: str | None, crs, where:
     empty = geometry.isna() | geometry.is_empty
     if empty.any():
         row = int(empty.to_numpy().nonzero()[0][0])
-        raise InputError(f"{where}: {row + 1}번째 피처에 도형이 없습니다 (feature without geometry).", "위치를 그려 주십시오.")
+        raise InputError(
+            f"{where}: {row + 1}번째 피처에 도형이 없습니다 (feature without geometry).", "위치를 그려 주십시오."
+        )
     ids = frame[id_field].astype(str).to_numpy() if id_field else [str(i) for i in range(1, len(frame) + 1)]
     return [Break(str(i), g) for i, g in zip(ids, geometry.to_numpy(), strict=True)]
 
@@ -70,14 +72,16 @@ def respond(
     options = options or ResponseOptions()
     network = store if isinstance(store, WaterNetwork) else build_network(load_water(store), options.network)
     progress.info(
-        f"상수관망: 관로 {len(network.inputs.pipes):,}개 → 조각 {network.piece_count:,}개, 밸브 {len(network.valves):,}개"
+        f"상수관망: 관로 {len(network.inputs.pipes):,}개 → 조각 {network.piece_count:,}개, "
+        f"밸브 {len(network.valves):,}개"
     )
     progress.set(0.5)
     breaks = list(breaks)
     plan = isolate(network, breaks, options.failed_valves, options.break_snap_m)
     if buildings is not None and options.building_id_field not in buildings.columns:
         raise InputError(
-            f"BUILDINGS: 건물 레이어에 식별자 필드 {options.building_id_field!r}가 없습니다 (no such building id field).",
+            f"BUILDINGS: 건물 레이어에 식별자 필드 {options.building_id_field!r}가 없습니다 "
+            "(no such building id field).",
             f"급수전의 bld_id와 같은 값을 가진 필드를 고르십시오 (fields: {', '.join(map(str, buildings.columns))}).",
         )
     if buildings is not None and buildings.crs is not None and not buildings.crs.equals(network.inputs.pipes.crs):

@@ -362,7 +362,9 @@ def add_layers(city, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame | p
     for table, frame in points.items():
         layers[table] = frame[[*UNDERGROUND_LAYERS[table].field_names, "geometry"]]
     for table, frame in service.items():
-        layers[table] = frame[[*WATER_SERVICE_LAYERS[table].field_names, "geometry"]]
+        if table in WATER_SERVICE_LAYERS:
+            frame = frame[[*WATER_SERVICE_LAYERS[table].field_names, "geometry"]]
+        layers[table] = frame
     layers["utilities_ground_truth"] = truth
     layers["planned_digs"] = _planned_digs(city, rng)
     return layers
@@ -381,12 +383,16 @@ def _water_service(city, lines: dict, points: dict) -> tuple[dict, dict, dict]:
     junction = water_service.junction_valves(connectors, rng, city.crs)
     points = {
         **points,
-        "valve_ps": gpd.GeoDataFrame(pd.concat([valves, junction], ignore_index=True), geometry="geometry", crs=city.crs),
+        "valve_ps": gpd.GeoDataFrame(
+            pd.concat([valves, junction], ignore_index=True), geometry="geometry", crs=city.crs
+        ),
     }
+    meters = water_service.service_connections(city.buildings, mains, rng, city.crs)
     service = {
         "wtl_serv_ps": water_service.sources(mains, rng, city.crs),
         "wtl_fire_ps": water_service.hydrants(water, rng, city.crs),
-        "wtl_meta_ps": water_service.service_connections(city.buildings, mains, rng, city.crs),
+        "wtl_meta_ps": meters,
+        "water_breaks": water_service.reported_break(water, meters, rng, city.crs),
     }
     return {**lines, "water": mains}, points, service
 
@@ -428,5 +434,8 @@ STYLES = {
         styles.Symbol("marker", "#08519c", "#ffffff", size=4.0), styles.label_field("srv_nam", 9, "#08306b")
     ),
     "wtl_meta_ps": styles.single_symbol(styles.Symbol("marker", "#6baed6", "#08519c", size=1.0)),
+    "water_breaks": styles.single_symbol(
+        styles.Symbol("marker", "#000000", "#ffffff", size=4.0), styles.label_field("break_id", 9)
+    ),
     "planned_digs": styles.single_symbol(styles.Symbol("fill", "#d7191c", "#d7191c", 0.6, opacity=0.25)),
 }
