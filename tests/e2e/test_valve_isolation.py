@@ -57,3 +57,21 @@ def test_valve_isolation_refuses_a_store_without_valves(qgis_algorithm, tmp_path
     run = qgis_algorithm("gimpo:valveisolation", FACILITIES=store, BREAKS=breaks, OUTPUT=tmp_path / "o.gpkg")
     assert run.returncode != 0
     assert "제수밸브" in run.stdout + run.stderr
+
+
+def test_excavation_notice_to_the_water_agency_carries_the_shut_off_plan(qgis_algorithm, city_gpkg, dig_file, tmp_path):
+    run = qgis_algorithm(
+        "gimpo:excavationimpact",
+        FACILITIES=city_gpkg,
+        DIG=dig_file,
+        DEPTH_FIELD="depth",
+        ID_FIELD="dig_id",
+        OUTPUT=tmp_path / "impact.gpkg",
+        NOTICES=tmp_path / "notices",
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    valves = gpd.read_file(tmp_path / "impact.gpkg", layer="shutoff_valves")
+    assert len(valves) >= 2 and set(valves["dig_id"]) == {"D1"}
+    water = [p for p in (tmp_path / "notices").glob("notice_*.html") if "수도과" in p.name]
+    text = water[0].read_text(encoding="utf-8")
+    assert "밸브 조작 순서" in text and valves["valve_id"].iloc[0] in text
