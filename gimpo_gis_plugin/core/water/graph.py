@@ -80,6 +80,8 @@ class WaterNetwork:
     unplaced: pd.DataFrame = field(default_factory=pd.DataFrame)  # valves/points not on any main
     hydrant_piece: np.ndarray | None = None
     service_piece: np.ndarray | None = None
+    pipe_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    valve_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
 
     @property
     def piece_count(self) -> int:
@@ -166,6 +168,8 @@ def build_network(inputs: WaterInputs, options: NetworkOptions | None = None) ->
         source_names={},
         baseline=np.zeros(component_count, dtype=bool),
         unplaced=unplaced,
+        pipe_ids=pipes["record_id"].astype(str).to_numpy(),
+        valve_ids=valves["record_id"].astype(str).to_numpy(),
     )
     _attach_sources(network)
     network.baseline = reached_components(network, closable_edges(network), network.source_components)
@@ -181,10 +185,11 @@ def _components(nodes: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarr
 
 def _junction_nodes(geoms: np.ndarray, snap_m: float) -> tuple[np.ndarray, np.ndarray, int]:
     """Both ends of every pipe (start, end interleaved) and their node: ends within ``snap_m`` are one."""
-    starts = shapely.get_coordinates(shapely.get_point(geoms, 0))
-    stops = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    first = np.searchsorted(owner, np.arange(len(geoms)), side="left")
+    last = np.searchsorted(owner, np.arange(len(geoms)), side="right") - 1
     ends = np.empty((2 * len(geoms), 2))
-    ends[0::2], ends[1::2] = starts, stops
+    ends[0::2], ends[1::2] = coords[first], coords[last]
     pairs = cKDTree(ends).query_pairs(snap_m, output_type="ndarray") if len(ends) else np.empty((0, 2), int)
     count, label = _components(len(ends), pairs[:, 0], pairs[:, 1])
     return ends, label.astype(np.int64), count
@@ -211,9 +216,7 @@ def _place_valves(
     valves: gpd.GeoDataFrame, geoms: np.ndarray, length: np.ndarray, tree: shapely.STRtree, snap_m: float
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     points = np.asarray(valves.geometry.values, dtype=object)
-    (which, pipe), distance = tree.query_nearest(points, max_distance=snap_m, return_distance=True)
-    which, first = np.unique(which, return_index=True)  # ties: the first main (lowest row) takes the valve
-    pipe, distance = pipe[first], distance[first]
+    which, pipe, distance = nearest_within(tree, geoms, points, snap_m)
     placed = valves.iloc[which].reset_index(drop=True)
     at = shapely.line_locate_point(geoms[pipe], points[which])
     inset = np.minimum(JOINT_INSET_M, length[pipe] / 4.0)
@@ -234,6 +237,23 @@ def _place_valves(
         }
     )
     return placed, unplaced
+
+
+def nearest_within(
+    tree: shapely.STRtree, geoms: np.ndarray, points: np.ndarray, snap_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(point row, nearest main, distance) for the points within ``snap_m`` of a main; ties go to the
+    main of the lowest row, so the answer does not depend on the tree's order."""
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    boxes = shapely.box(x - snap_m, y - snap_m, x + snap_m, y + snap_m)
+    which, pipe = tree.query(boxes)  # envelopes only; the exact distance below decides
+    distance = shapely.distance(points[which], geoms[pipe])
+    close = distance <= snap_m
+    which, pipe, distance = which[close], pipe[close], distance[close]
+    order = np.lexsort((pipe, distance, which))
+    which, pipe, distance = which[order], pipe[order], distance[order]
+    which, first = np.unique(which, return_index=True)
+    return which, pipe[first], distance[first]
 
 
 def closable_edges(network: WaterNetwork, failed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -291,7 +311,7 @@ def _attach_sources(network: WaterNetwork) -> None:
         np.concatenate([network.piece_v, network.valve_b[open_valves]]),
     )
     diameter = network.inputs.pipes["std_dip"].to_numpy(dtype=float)[network.piece_pipe]
-    ids = network.inputs.pipes["record_id"].astype(str).to_numpy()[network.piece_pipe]
+    ids = network.pipe_ids[network.piece_pipe]
     group = whole[network.piece_u]
     order = np.lexsort((ids, -np.nan_to_num(diameter, nan=-1.0), group))
     first = order[np.unique(group[order], return_index=True)[1]]
@@ -304,9 +324,7 @@ def _attach_sources(network: WaterNetwork) -> None:
 def _nearest_pieces(network: WaterNetwork, points: gpd.GeoDataFrame, snap_m: float) -> tuple[np.ndarray, np.ndarray]:
     """(piece, row of ``points``) for the points within ``snap_m`` of a main."""
     geoms = np.asarray(points.geometry.values, dtype=object)
-    (which, pipe) = network.tree.query_nearest(geoms, max_distance=snap_m)
-    which, first = np.unique(which, return_index=True)
-    pipe = pipe[first]
+    which, pipe, _ = nearest_within(network.tree, network.pipe_geoms, geoms, snap_m)
     at = shapely.line_locate_point(network.pipe_geoms[pipe], geoms[which])
     return network.locate(pipe, at), which
 

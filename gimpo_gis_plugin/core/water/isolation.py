@@ -80,7 +80,7 @@ def isolate(
             "파손 지점이 없습니다 (no break point or dig given).", "파손 지점이나 굴착 구역을 한 개 이상 주십시오."
         )
     valves = network.valves
-    failed = _failed_mask(valves, failed_valves)
+    failed = _failed_mask(network.valve_ids, failed_valves)
     label = _rings(network, failed)
     rows, break_pieces = [], {}
     for item in breaks:
@@ -122,9 +122,10 @@ def isolate(
     )
 
 
-def _failed_mask(valves: gpd.GeoDataFrame, failed_valves: Iterable[str]) -> np.ndarray:
+def _failed_mask(ids: np.ndarray, failed_valves: Iterable[str]) -> np.ndarray:
     wanted = [str(v).strip() for v in failed_valves if str(v).strip()]
-    ids = valves["record_id"].astype(str)
+    if not wanted:
+        return np.zeros(len(ids), dtype=bool)
     unknown = sorted(set(wanted) - set(ids))
     if unknown:
         raise InputError(
@@ -132,7 +133,7 @@ def _failed_mask(valves: gpd.GeoDataFrame, failed_valves: Iterable[str]) -> np.n
             "(unknown valve id).",
             "valve_ps의 ftr_idn(관리번호)을 쉼표로 구분해 적어 주십시오.",
         )
-    return ids.isin(wanted).to_numpy()
+    return np.isin(ids, wanted)
 
 
 def _rings(network: WaterNetwork, failed: np.ndarray) -> np.ndarray:
@@ -153,7 +154,7 @@ def _pieces_of(network: WaterNetwork, item: Break, snap_m: float) -> tuple[np.nd
         raise InputError(
             f"파손 지점 {item.break_id}: 도형이 없습니다 (the break has no geometry).", "위치를 그려 주십시오."
         )
-    ids = network.inputs.pipes["record_id"].astype(str).to_numpy()
+    ids = network.pipe_ids
     if item.pipe_id is not None:
         candidates = np.flatnonzero(ids == str(item.pipe_id))
     else:
@@ -213,7 +214,7 @@ def _valve_table(
             "valve_id": valves["record_id"].astype(str).to_numpy(),
             "depth_m": valves["val_dep"].to_numpy(dtype=float),
             "diameter_mm": diameter,
-            "pipe_id": pipes["record_id"].astype(str).to_numpy()[pipe_rows],
+            "pipe_id": network.pipe_ids[pipe_rows],
             "breaks": [", ".join(area_breaks.get(int(label[c]), [])) for c in inside[rows]],
             "distance_m": np.round(distance, 1),
             "note": np.where(known.to_numpy(), "", "조작 가능 여부 미확인: 먼저 확인 (operability not recorded)"),

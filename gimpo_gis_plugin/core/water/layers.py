@@ -21,7 +21,7 @@ def pipe_layer(plan: IsolationPlan, pieces: np.ndarray, cause: str) -> gpd.GeoDa
     breaks = [", ".join(plan.area_breaks.get(int(c), [])) for c in component] if cause == "isolated" else ""
     frame = gpd.GeoDataFrame(
         {
-            "pipe_id": pipes["record_id"].astype(str).to_numpy()[rows],
+            "pipe_id": network.pipe_ids[rows],
             "cause": cause,
             "cause_ko": "단수 구간 (isolated)" if cause == "isolated" else "하류 단수 (cut off downstream)",
             "diameter_mm": pipes["std_dip"].to_numpy(dtype=float)[rows],
@@ -53,7 +53,7 @@ def hydrant_layer(plan: IsolationPlan) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "hydrant_id": hydrants["record_id"].astype(str).to_numpy()[rows],
-            "pipe_id": network.inputs.pipes["record_id"].astype(str).to_numpy()[network.piece_pipe[piece[rows]]],
+            "pipe_id": network.pipe_ids[network.piece_pipe[piece[rows]]],
             "cause": np.where(plan.area[component], "isolated", "cut_off"),
         },
         geometry=hydrants.geometry.to_numpy()[rows],

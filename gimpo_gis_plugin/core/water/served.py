@@ -51,7 +51,7 @@ def buildings_without_water(
                 "cause": cause,
                 "households": pd.to_numeric(services["hom_cnt"], errors="coerce").to_numpy(),
                 "pipe_id": np.where(
-                    attached, network.inputs.pipes["record_id"].astype(str).to_numpy()[network.piece_pipe[piece]], ""
+                    attached, network.pipe_ids[network.piece_pipe[piece]], ""
                 ),
                 "geometry": services.geometry.to_numpy(),
             }
@@ -116,7 +116,7 @@ def _by_buffer(plan: IsolationPlan, ids: np.ndarray, polygons: np.ndarray, buffe
             "cause": cause[dry],
             "households": np.nan,
             "basis": BASIS_BUFFER,
-            "pipe_id": network.inputs.pipes["record_id"].astype(str).to_numpy()[pipe[dry]],
+            "pipe_id": network.pipe_ids[pipe[dry]],
             "geometry": polygons[which[dry]],
             "row": which[dry],
         },

@@ -21,22 +21,31 @@ INOPERABLE_WORDS = {
 }  # fmt: skip
 
 
+def _normal(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = str(value).strip().lower()
+    return text[:-2] if text.endswith(".0") else text  # a code 1 read from Excel as 1.0
+
+
 def _words(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower()
-    return text.str.replace(r"\.0$", "", regex=True)  # a code 1 read from Excel as 1.0
+    """Each value normalised (the few distinct values once each: a ledger repeats them)."""
+    values = pd.Series(values).astype(object)
+    distinct = pd.unique(values)
+    return values.map(dict(zip(distinct, (_normal(v) for v in distinct), strict=True)))
 
 
 def valve_closed(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(closed, recognised): unknown and unrecognised words count as open; ``recognised`` says which were read."""
     words = _words(values)
-    closed = words.isin(CLOSED_WORDS).fillna(False).to_numpy(dtype=bool)
-    opened = words.isin(OPEN_WORDS).fillna(False).to_numpy(dtype=bool)
+    closed = words.isin(CLOSED_WORDS).to_numpy(dtype=bool)
+    opened = words.isin(OPEN_WORDS).to_numpy(dtype=bool)
     return closed, closed | opened
 
 
 def valve_operable(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(operable, known): unknown words count as operable and come back with ``known`` False."""
     words = _words(values)
-    broken = words.isin(INOPERABLE_WORDS).fillna(False).to_numpy(dtype=bool)
-    fine = words.isin(OPERABLE_WORDS).fillna(False).to_numpy(dtype=bool)
+    broken = words.isin(INOPERABLE_WORDS).to_numpy(dtype=bool)
+    fine = words.isin(OPERABLE_WORDS).to_numpy(dtype=bool)
     return ~broken, broken | fine
