@@ -50,9 +50,7 @@ def buildings_without_water(
                 "bld_id": key.astype(str).to_numpy(),
                 "cause": cause,
                 "households": pd.to_numeric(services["hom_cnt"], errors="coerce").to_numpy(),
-                "pipe_id": np.where(
-                    attached, network.pipe_ids[network.piece_pipe[piece]], ""
-                ),
+                "pipe_id": np.where(attached, network.pipe_ids[network.piece_pipe[piece]], ""),
                 "geometry": services.geometry.to_numpy(),
             }
         )
