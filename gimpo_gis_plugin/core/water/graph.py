@@ -34,6 +34,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from ..errors import InputError
 from .inputs import WaterInputs
 from .states import valve_closed, valve_operable
 
@@ -82,6 +83,7 @@ class WaterNetwork:
     service_piece: np.ndarray | None = None
     pipe_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     valve_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    _piece_key: np.ndarray | None = None
 
     @property
     def piece_count(self) -> int:
@@ -93,11 +95,19 @@ class WaterNetwork:
 
     def locate(self, pipe: np.ndarray, at_m: np.ndarray) -> np.ndarray:
         """The piece of ``pipe`` that holds the point ``at_m`` metres along it."""
+        pipe = np.asarray(pipe, dtype=np.int64)
         first = np.searchsorted(self.piece_pipe, pipe, side="left")
         last = np.searchsorted(self.piece_pipe, pipe, side="right") - 1
-        key = self.piece_pipe.astype(float) * 1e9 + self.piece_from
-        found = np.searchsorted(key, pipe.astype(float) * 1e9 + at_m, side="right") - 1
+        # pipe row plus the fraction along it: sorted like the pieces, and exact to well under a millimetre
+        query = pipe + np.asarray(at_m, dtype=float) / (self.pipe_length[pipe] + 1.0)
+        found = np.searchsorted(self.piece_key, query, side="right") - 1
         return np.clip(found, first, last)
+
+    @property
+    def piece_key(self) -> np.ndarray:
+        if self._piece_key is None:
+            self._piece_key = self.piece_pipe + self.piece_from / (self.pipe_length[self.piece_pipe] + 1.0)
+        return self._piece_key
 
     def piece_geometry(self, pieces: np.ndarray) -> np.ndarray:
         """The line of each piece (the whole pipe when the piece is all of it)."""
@@ -120,6 +130,12 @@ def build_network(inputs: WaterInputs, options: NetworkOptions | None = None) ->
     ends, end_node, node_count = _junction_nodes(geoms, options.snap_m)
     t_pipe, t_at, t_node = _tee_events(geoms, length, tree, ends, end_node, options.snap_m)
     valves, unplaced = _place_valves(inputs.valves, geoms, length, tree, options.valve_snap_m)
+    if valves.empty:
+        raise InputError(
+            f"제수밸브 {len(inputs.valves):,}개 가운데 상수관로에서 {options.valve_snap_m:g} m 안에 있는 밸브가 "
+            "없습니다 (no valve lies on a water main).",
+            "밸브 위치를 관로 위로 고치거나 VALVE_TOLERANCE를 늘려 주십시오.",
+        )
     count = len(geoms)
     valve_a = node_count + 2 * np.arange(len(valves))
     valve_b = valve_a + 1

@@ -50,6 +50,7 @@ class IsolationPlan:
     to_close: pd.DataFrame
     not_needed: pd.DataFrame
     failed: pd.DataFrame
+    already_closed: pd.DataFrame
     sources_inside: list[str] = field(default_factory=list)
     area_breaks: dict[int, list[str]] = field(default_factory=dict)  # component -> breaks in its area
 
@@ -108,6 +109,9 @@ def isolate(
     to_close = _valve_table(network, np.flatnonzero(needed), inside, label, area_breaks, geometry_of_breaks)
     not_needed = _valve_table(network, np.flatnonzero(skip), inside, label, area_breaks, geometry_of_breaks)
     not_needed["note"] = "잠글 필요 없음: 밸브 너머에 급수원이 없음 (no feeding point beyond; that side is cut off)"
+    closed = valves["closed"].to_numpy() & (area[ca] ^ area[cb])
+    already_closed = _valve_table(network, np.flatnonzero(closed), inside, label, area_breaks, geometry_of_breaks)
+    already_closed["note"] = "이미 닫힌 경계 밸브: 닫혀 있는지 확인 (recorded closed: confirm on site)"
     sources_inside = [network.source_names[int(c)] for c in network.source_components if area[c]]
     return IsolationPlan(
         network=network,
@@ -117,6 +121,7 @@ def isolate(
         to_close=to_close,
         not_needed=not_needed,
         failed=_failed_table(network, failed, area, label, area_breaks),
+        already_closed=already_closed,
         sources_inside=sources_inside,
         area_breaks={c: area_breaks.get(int(label[c]), []) for c in np.flatnonzero(area)},
     )
@@ -155,6 +160,9 @@ def _pieces_of(network: WaterNetwork, item: Break, snap_m: float) -> tuple[np.nd
             f"파손 지점 {item.break_id}: 도형이 없습니다 (the break has no geometry).", "위치를 그려 주십시오."
         )
     ids = network.pipe_ids
+    point = shapely.get_type_id(geom) == 0
+    if not point:  # a dig or a stretch: the mains in it (or within the junction snap), not 5 m around it
+        snap_m = min(snap_m, network.options.snap_m)
     if item.pipe_id is not None:
         candidates = np.flatnonzero(ids == str(item.pipe_id))
     else:
@@ -170,7 +178,7 @@ def _pieces_of(network: WaterNetwork, item: Break, snap_m: float) -> tuple[np.nd
             "어느 관로가 파손됐는지 알 수 없습니다 (the break is too far from every water main).",
             "파손 위치를 관로 위에 찍거나, 허용 거리(BREAK_TOLERANCE)를 늘려 주십시오.",
         )
-    if shapely.get_type_id(geom) == 0:  # a point: the nearest main only
+    if point:  # a point: the nearest main only
         distance = shapely.distance(geom, network.pipe_geoms[candidates])
         pipe = candidates[np.lexsort((ids[candidates], distance))[:1]]
         at = shapely.line_locate_point(network.pipe_geoms[pipe], geom)
@@ -187,7 +195,10 @@ def _pieces_of(network: WaterNetwork, item: Break, snap_m: float) -> tuple[np.nd
             low, high = at.min(), at.max()
             first, last = np.searchsorted(network.piece_pipe, [pipe, pipe + 1])
             mine = np.arange(first, last)
-            overlap = (network.piece_from[mine] <= high) & (network.piece_to[mine] >= low)
+            if high - low > 1e-6:  # a stretch: the pieces it runs along, not the ones it only touches at a valve
+                overlap = (network.piece_from[mine] < high) & (network.piece_to[mine] > low)
+            else:
+                overlap = (network.piece_from[mine] <= high) & (network.piece_to[mine] >= low)
             pieces.append(mine[overlap])
     found = np.unique(np.concatenate(pieces)) if pieces else np.array([], np.int64)
     names = ", ".join(sorted(set(ids[network.piece_pipe[found]])))

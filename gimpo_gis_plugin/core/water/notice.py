@@ -72,6 +72,9 @@ def shutoff_section(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: 
         for r in plan.failed.itertuples()
     )
     skipped = "".join(f"<li>{html.escape(r.valve_id)}</li>" for r in plan.not_needed.itertuples())
+    confirm = "".join(
+        f"<li>{html.escape(r.valve_id)} (깊이 {_number(r.depth_m, 2)} m)</li>" for r in plan.already_closed.itertuples()
+    )
     length = plan.network.piece_to - plan.network.piece_from
     notes = []
     if plan.network.sources_assumed:
@@ -95,6 +98,7 @@ def shutoff_section(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: 
         "<table><tr><th>순서</th><th>밸브 관리번호</th><th>깊이 (m)</th><th>구경 (mm)</th><th>관로</th>"
         f"<th>파손 지점</th><th>파손 지점까지 (m)</th><th>비고</th></tr>{valve_rows}</table>"
         + (f"<h3>계획에서 빠진 밸브 (valves that failed the plan)</h3><ul>{failed}</ul>" if failed else "")
+        + (f"<h3>이미 닫힌 경계 밸브: 닫혀 있는지 확인 (recorded closed)</h3><ul>{confirm}</ul>" if confirm else "")
         + (f"<h3>닫지 않아도 되는 경계 밸브 (beyond them no water comes)</h3><ul>{skipped}</ul>" if skipped else "")
         + f"<p>단수 구간 관로 {length[plan.isolated_pieces].sum():,.0f} m, 하류 단수 관로 "
         f"{length[plan.cut_off_pieces].sum():,.0f} m, 사용 중지 소화전 {len(hydrants)}개.</p>"

@@ -12,6 +12,9 @@ STYLES = {
     "valves_failed": styles.single_symbol(
         styles.Symbol("marker", "#000000", "#d7191c", size=3.2), styles.label_field("valve_id", 8, "#000000")
     ),
+    "valves_already_closed": styles.single_symbol(
+        styles.Symbol("marker", "#ffffff", "#d7191c", size=3.0), styles.label_field("valve_id", 8, "#67000d")
+    ),
     "isolated_pipes": styles.single_symbol(styles.Symbol("line", "#d7191c", width=1.6)),
     "cut_off_pipes": styles.single_symbol(styles.Symbol("line", "#fd8d3c", width=1.2)),
     "buildings_without_water": styles.categorized(

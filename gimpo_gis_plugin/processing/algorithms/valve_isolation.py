@@ -35,6 +35,7 @@ LAYERS = (
     "buildings_without_water",
     "hydrants_out_of_service",
     "valves_failed",
+    "valves_already_closed",
     "breaks",
 )
 
@@ -59,7 +60,8 @@ class ValveIsolation(GimpoAlgorithm):
         "taken as its inlet, and the summary says so. Buildings come from service connections (wtl_meta_ps: "
         "bld_id, 가구수 hom_cnt, 관로 pip_idn); a building of BUILDINGS without one is taken as fed by the nearest "
         "main within SERVICE_BUFFER, marked as estimated. Hydrants are wtl_fire_ps.\n\n"
-        "Output: a GeoPackage with valves_to_close, valves_not_needed, valves_failed, isolated_pipes, "
+        "Output: a GeoPackage with valves_to_close, valves_not_needed, valves_failed, valves_already_closed, "
+        "isolated_pipes, "
         "cut_off_pipes, buildings_without_water, hydrants_out_of_service, breaks, summary, data_issues and "
         "rejects; and the notice (HTML)."
     )

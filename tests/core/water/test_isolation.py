@@ -145,6 +145,7 @@ def test_a_closed_valve_already_bounds_the_segment():
     fed_both = network_of(tables(pipes, valves, sources=[("S1", (0, 0)), ("S2", (300, 0))]))
     plan = isolate(fed_both, [Break("B", Point(120, 0))])
     assert list(plan.to_close["valve_id"]) == ["VA"]  # VC is closed already
+    assert list(plan.already_closed["valve_id"]) == ["VC"]  # and the crew is asked to confirm it
     assert len(plan.cut_off_pieces) == 0
     # fed from one side only: beyond the closed valve nothing had water before, so nothing is blamed on the break
     one_side = network_of(tables(pipes, valves, sources=[("S1", (0, 0))]))
@@ -200,3 +201,22 @@ def test_an_unknown_failed_valve_id_is_refused():
     network = network_of(tables(SQUARE, SQUARE_VALVES))
     with pytest.raises(InputError, match="VX"):
         isolate(network, [Break("B", Point(50, 100))], failed_valves=["VX"])
+
+
+def test_a_valve_drawn_on_a_joint_closes_the_main_it_is_nearest_inside():
+    pipes = [("P1", [(0, 0), (100, 0)], 200.0), ("P2", [(100, 0), (200, 0)], 200.0)]
+    valves = [("VJ", (100.0, 0.3), "open", "Y"), ("VA", (20, 0), "open", "Y")]
+    network = network_of(tables(pipes, valves, sources=[("S", (0, 0))]))
+    placed = network.valves.set_index("record_id")
+    # equally near both mains: the first main (P1) takes it, 0.5 m inside its end
+    assert placed.loc["VJ", "pipe"] == 0 and placed.loc["VJ", "at_m"] == pytest.approx(99.5)
+    plan = isolate(network, [Break("B", Point(150, 0))])
+    assert list(plan.to_close["valve_id"]) == ["VJ"]
+
+
+def test_valves_farther_than_the_tolerance_are_listed_and_all_off_network_is_refused():
+    pipes = [("P1", [(0, 0), (100, 0)], 200.0)]
+    network = network_of(tables(pipes, [("V1", (50, 0), "", ""), ("V2", (50, 30), "", "")]))
+    assert list(network.unplaced["record_id"]) == ["V2"]
+    with pytest.raises(InputError, match="상수관로에서 2 m 안에 있는 밸브가 없습니다"):
+        network_of(tables(pipes, [("V2", (50, 30), "", "")]))
