@@ -81,6 +81,7 @@ class WaterNetwork:
     unplaced: pd.DataFrame = field(default_factory=pd.DataFrame)  # valves/points not on any main
     hydrant_piece: np.ndarray | None = None
     service_piece: np.ndarray | None = None
+    source_piece: np.ndarray | None = None
     pipe_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     valve_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     _piece_key: np.ndarray | None = None
@@ -191,7 +192,37 @@ def build_network(inputs: WaterInputs, options: NetworkOptions | None = None) ->
     network.baseline = reached_components(network, closable_edges(network), network.source_components)
     network.hydrant_piece = _attach_points(network, inputs.hydrants, options.hydrant_snap_m)
     network.service_piece = _attach_services(network, inputs.services, options.service_snap_m)
+    _list_unattached(network)
     return network
+
+
+def _list_unattached(network: WaterNetwork) -> None:
+    """Hydrants, service connections and feeding points too far from every main go to the rejects."""
+    inputs, options = network.inputs, network.options
+    rows = [network.unplaced]
+    for layer, frame, attached, limit, what in (
+        ("wtl_fire_ps", inputs.hydrants, network.hydrant_piece, options.hydrant_snap_m, "소화전"),
+        ("wtl_meta_ps", inputs.services, network.service_piece, options.service_snap_m, "급수전"),
+        ("wtl_serv_ps", inputs.sources, network.source_piece, options.source_snap_m, "급수원"),
+    ):
+        if frame is None or attached is None:
+            continue
+        missing = np.flatnonzero(attached < 0)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "layer": layer,
+                    "record_id": frame["record_id"].to_numpy()[missing],
+                    "src_row": frame["src_row"].to_numpy()[missing],
+                    "code": "POINT_OFF_NETWORK",
+                    "reason": f"{what}이(가) 상수관로에서 {limit:g} m 넘게 떨어져 있어 쓰지 않았습니다 "
+                    "(not on any main).",
+                }
+            )
+        )
+    network.unplaced = (
+        pd.concat([r for r in rows if len(r)], ignore_index=True) if any(len(r) for r in rows) else network.unplaced
+    )
 
 
 def _components(nodes: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray]:
@@ -309,6 +340,8 @@ def _attach_sources(network: WaterNetwork) -> None:
     pieces = None
     if sources is not None:
         pieces, kept = _nearest_pieces(network, sources, network.options.source_snap_m)
+        network.source_piece = np.full(len(sources), -1, dtype=np.int64)
+        network.source_piece[kept] = pieces
         names = sources["srv_nam"].fillna(sources["record_id"]).astype(str).to_numpy()[kept]
         if len(pieces):
             network.source_components = np.unique(network.piece_component[pieces])

@@ -81,6 +81,7 @@ def summary_table(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: gp
     isolated, cut = plan.isolated_pieces, plan.cut_off_pieces
     length = network.piece_to - network.piece_from
     households = buildings["households"] if len(buildings) else pd.Series(dtype=float)
+    off = network.unplaced["layer"] if len(network.unplaced) else pd.Series(dtype=str)
     rows = [
         ("breaks", len(plan.breaks), ", ".join(plan.breaks["break_id"].astype(str))),
         ("valves_to_close", len(plan.to_close), "닫을 밸브 (ordered: largest main first)"),
@@ -101,7 +102,8 @@ def summary_table(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: gp
         ("network_pieces", network.piece_count, "밸브와 분기점에서 나눈 관로 조각 수"),
         ("network_unfed_pipe_m", round(float(length[~network.baseline[network.piece_component]].sum()), 1),
          "파손 전부터 급수원과 연결되지 않은 관로 (data check)"),
-        ("valves_off_network", len(network.unplaced), "상수관로 위에 없어 쓰지 않은 밸브"),
+        ("valves_off_network", int((off == "valve_ps").sum()), "상수관로 위에 없어 쓰지 않은 밸브 (rejects)"),
+        ("points_off_network", int((off != "valve_ps").sum()), "관로에서 먼 소화전·급수전·급수원 (rejects)"),
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=["measure", "value", "note"]).astype({"value": float})
 

@@ -88,9 +88,11 @@ def shutoff_section(plan: IsolationPlan, buildings: gpd.GeoDataFrame, hydrants: 
             f"급수전 정보가 없는 건물 {int((buildings['basis'] == BASIS_BUFFER).sum())}동은 가까운 관로로 "
             "급수된다고 추정했습니다 (estimated from the service buffer)."
         )
-    if len(plan.network.unplaced):
+    off = plan.network.unplaced
+    if len(off):
         notes.append(
-            f"관로 위에 있지 않은 밸브 {len(plan.network.unplaced)}개는 계획에 쓰지 않았습니다 (rejects 참조)."
+            f"관로에서 떨어져 있는 시설 {len(off)}개(밸브 {int((off['layer'] == 'valve_ps').sum())}개)는 "
+            "계획에 쓰지 않았습니다 (rejects 참조)."
         )
     note_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return (
