@@ -53,3 +53,13 @@ def test_break_layer_ids_and_empty_layers():
     assert breaks_from_frame(frame, "no", CRS)[0].break_id == "X1"
     with pytest.raises(InputError, match="BREAKS: 파손 지점 레이어에 피처가 없습니다"):
         breaks_from_frame(frame.iloc[0:0], None, CRS)
+
+
+def test_points_far_from_every_main_end_in_the_rejects():
+    frames = tables(SQUARE, SQUARE_VALVES, sources=[("배수지", (0, 0))], hydrants=[("H-far", (500, 500))])
+    response = respond(frames, [Break("B1", Point(50, 100))])
+    rejects = response.layers["rejects"]
+    row = rejects[rejects["record_id"] == "H-far"].iloc[0]
+    assert row["layer"] == "wtl_fire_ps" and "소화전" in row["reason"]
+    summary = dict(zip(response.layers["summary"]["measure"], response.layers["summary"]["value"], strict=True))
+    assert summary["points_off_network"] == 1 and summary["valves_off_network"] == 0
