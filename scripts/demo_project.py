@@ -41,7 +41,7 @@ SHOWN_WHEN_OPENED = {
 STORY = [
     "tax_linkage", "audit_findings_per_legal_dong", "audit_untaxed_per_legal_dong", "audit_untaxed_policy_map",
     "complaints_heatmap", "statistical_map_complaints", "policy_map", "permit_check", "excavation_impact",
-    "facility_clearance", "facility_aging", "cctv_coverage", "safety_review_cctv_in_hotspots",
+    "facility_clearance", "facility_aging", "valve_isolation", "cctv_coverage", "safety_review_cctv_in_hotspots",
 ]  # fmt: skip
 GIMPO_EXTENT = QgsRectangle(150000, 540000, 185000, 575000)  # EPSG:5186, the whole city
 
@@ -209,7 +209,33 @@ def close_ups(project: QgsProject, out: Path, maps: Path) -> list[str]:
                 f"<p>굴착 전 관리기관에 통보 (each agency gets its notice before the dig).{link}</p>"
                 f"<img src='maps/{picture.name}' alt='{dig_id}'></section>"
             )
+    sections += valve_close_up(project, maps, city)
     return sections
+
+
+VALVE_LAYERS = ("breaks", "valves_to_close", "valves_failed", "hydrants_out_of_service", "isolated_pipes",
+                "cut_off_pipes", "buildings_without_water")  # fmt: skip
+
+
+def valve_close_up(project: QgsProject, maps: Path, city: list) -> list[str]:
+    """The reported main break with its shut-off plan: valves to close (numbered), the pipes and buildings
+    without water, over the water mains and valves of the store."""
+    pipes = _layer(project, "valve_isolation", "isolated_pipes")
+    if pipes is None or pipes.featureCount() == 0:
+        return []
+    extent = _zoom(pipes, "TRUE", margin=3.0)
+    layers = [x for x in (_layer(project, "valve_isolation", n) for n in VALVE_LAYERS) if x is not None]
+    water = [x for x in (_layer(project, "gimpo_sample_city", n) for n in ("valve_ps", "wtl_pipe_lm")) if x]
+    picture = maps / "valve_isolation_close_up.png"
+    render(project, extent, picture, QSize(900, 700), [*layers, *water, *city])
+    valves = _layer(project, "valve_isolation", "valves_to_close")
+    count = valves.featureCount() if valves is not None else 0
+    return [
+        f"<section><h2>상수관로 파손 사례: 닫을 밸브 {count}개 (valves to close, numbered in order)</h2>"
+        "<p>빨간 번호 순서로 밸브를 잠그면 빨간 관로가 단수됩니다 (주황: 함께 단수되는 하류). "
+        '<a href="valve_isolation_notice.html">주민 안내문·밸브 조작 순서 (notice)</a></p>'
+        f"<img src='maps/{picture.name}' alt='valve isolation'></section>"
+    ]
 
 
 def render(project: QgsProject, extent: QgsRectangle, path: Path, size: QSize, layers: list | None = None) -> None:

@@ -153,6 +153,7 @@ TITLES = {
     "excavation_impact": "굴착 영향 시설물 (excavation impact, dig-safety check model)",
     "facility_clearance": "지하시설물 이격거리 위반 (clearance conflicts, dig-safety check model)",
     "facility_aging": "노후 관로 (aging pipes)",
+    "valve_isolation": "상수관로 파손 단수 계획 (water-main break: valves to close, buildings without water)",
     "cctv_coverage": "CCTV 감시 범위와 사각지대 (CCTV coverage, safety zones)",
     "safety_review_cctv_in_hotspots": "민원 핫스팟 안의 CCTV 사각지대 (safety review model)",
     "gimpo_dem_5m": "수치표고 5 m (DEM)",
