@@ -119,7 +119,7 @@ def test_large_building_needs_6_m_road_along_4_m():
         roads=_frame([{"width_m": 5.0, "geometry": LineString([(X0 - 400, Y0 + 32.5), (X0 + 400, Y0 + 32.5)])}]),
     )
     access = _finding(result, "big", "access")
-    assert access["status"] == "fail" and "≥ 6 m" in access["detail"] and "28" in access["legal_basis"]
+    assert access["status"] == "fail" and "너비 6 m 이상" in access["detail"] and "28" in access["legal_basis"]
 
 
 def test_unknown_zone_code_is_an_explicit_finding():
@@ -149,7 +149,7 @@ def test_site_outside_every_zone_and_unknown_pnu():
 def test_missing_dem_skips_slope_and_says_so():
     result = _check([_application("A", SITE, 200, 300)])
     slope = _finding(result, "A", "slope")
-    assert slope["status"] == "needs_review" and "NOT checked" in slope["detail"]
+    assert slope["status"] == "needs_review" and "not checked" in slope["detail"]
     assert result.summary.iloc[0]["verdict"] == "conditional"
 
 
@@ -323,7 +323,7 @@ def test_undivided_urban_or_management_area_takes_the_strictest_zone_s_limits(br
     for app_id, status in (("OK", "pass"), ("BIG", "fail")):
         ratio = _finding(result, app_id, "coverage")
         assert ratio["status"] == status and ratio["limit"] == coverage
-        assert "§79②" in ratio["legal_basis"] and f"{broad} is read as {stand_in}" in ratio["detail"]
+        assert "§79②" in ratio["legal_basis"] and f"{broad} 은(는) {stand_in} 로 봅니다" in ratio["detail"]
         assert _finding(result, app_id, "far")["limit"] == far
     zone = result.findings[(result.findings["item"] == broad)].iloc[0]
     assert zone["status"] == "needs_review" and stand_in in zone["detail"]

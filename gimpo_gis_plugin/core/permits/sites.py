@@ -19,6 +19,45 @@ NUMBERS = ["building_area", "floor_area_above", "floors", "height"]
 PERMIT_KINDS = ("건축허가", "개발행위허가")
 
 
+# Korean headers of application forms and 세움터 exports → the engine's names.
+HEADER_SYNONYMS = {
+    "신청번호": "application_id",
+    "접수번호": "application_id",
+    "허가번호": "application_id",
+    "필지고유번호": "pnu",
+    "PNU": "pnu",
+    "허가종류": "permit_kind",
+    "허가구분": "permit_kind",
+    "용도": "proposed_use",
+    "주용도": "proposed_use",
+    "건축물용도": "proposed_use",
+    "세부용도": "use_detail",
+    "세부 용도": "use_detail",
+    "상세용도": "use_detail",
+    "용도상세": "use_detail",
+    "건축면적": "building_area",
+    "지상연면적": "floor_area_above",
+    "용적률산정연면적": "floor_area_above",
+    "층수": "floors",
+    "지상층수": "floors",
+    "높이": "height",
+    "용도면적": "use_floor_area",
+    "해당용도바닥면적": "use_floor_area",
+}
+
+
+def with_english_headers(applications: pd.DataFrame) -> pd.DataFrame:
+    """Korean headers renamed to the engine's (an English header already present wins)."""
+    renames = {
+        column: HEADER_SYNONYMS[str(column).strip()]
+        for column in applications.columns
+        if str(column).strip() in HEADER_SYNONYMS and HEADER_SYNONYMS[str(column).strip()] not in applications.columns
+    }
+    targets = list(renames.values())
+    renames = {c: t for c, t in renames.items() if targets.count(t) == 1}
+    return applications.rename(columns=renames) if renames else applications
+
+
 def check_columns(applications: pd.DataFrame) -> None:
     missing = [c for c in REQUIRED if c not in applications.columns]
     has_geometry = isinstance(applications, gpd.GeoDataFrame) and applications.geometry.notna().any()

@@ -249,19 +249,32 @@ def ratio_finding(
     ordinance_note = (
         ""
         if ordinance_known
-        else " 김포시 도시계획 조례 value not yet in the rules table (to be confirmed): "
-        "the national upper bound is applied."
+        else " 김포시 도시계획 조례 값이 규칙 표에 없어 국토계획법 시행령 상한을 적용 (조례 확인 필요)."
     )
-    stand_in_note = "".join(f" {code} is read as {to} ({BASIS_79})." for code, to in zoning.stand_ins)
-    detail = f"{label} {measured:.2f}% against {limit:.2f}% ({parts_text}). {mode.note}{ordinance_note}"
+    if ordinance_known and not ordinance_confirmed:
+        ordinance_note += " 조례 값은 원문 대조 전 (조례 확인 필요)."
+    stand_in_note = "".join(f" {code} 은(는) {to} 로 봅니다 ({BASIS_79})." for code, to in zoning.stand_ins)
+    detail = f"{label} {measured:.2f}% (한도 {limit:.2f}%; {parts_text}). {mode.note}{ordinance_note}"
     detail = (detail + stand_in_note).strip()
     if measured > national + 1e-9:
         status = FAIL
     elif ordinance is not None and measured > ordinance + 1e-9:
-        status = FAIL if ordinance_confirmed else REVIEW
+        status = FAIL  # an unconfirmed ordinance value is still the best knowledge: it decides (and says so)
     elif mode.mode == "separate":
-        status = REVIEW
-        detail += " Within the site-wide bound; the per-part check needs the site plan (배치도)."
+        status, extra = _separate_parts(proposed_m2, zoning, values)
+        detail += extra
     else:
         status = PASS
     return Finding(app_id, kind, label, status, round(measured, 2), round(limit, 2), "%", basis, detail)
+
+
+def _separate_parts(proposed_m2: float, zoning: SiteZoning, values: list) -> tuple[str, str]:
+    """Each part keeps its own limit and the site plan is not known: the proposal fits wherever it is
+    placed when it fits in the part with the least capacity (limit × area); it fits nowhere when it
+    exceeds the sum of all capacities; in between the site plan (배치도) decides."""
+    capacities = [area * (v[1] if v[1] is not None else v[0]) / 100.0 for (_, area), v in zip(zoning.parts, values, strict=True)]
+    if proposed_m2 <= min(capacities) + 1e-9:
+        return PASS, f" 어느 부분에 배치하더라도 각 부분의 한도 안 (가장 작은 허용 면적 {min(capacities):,.1f}㎡)."
+    if proposed_m2 > sum(capacities) + 1e-9:
+        return FAIL, f" 각 부분 한도의 합 {sum(capacities):,.1f}㎡ 를 넘습니다."
+    return REVIEW, " 각 부분의 한도는 배치에 따라 달라집니다: 배치도(site plan)로 부분별 확인 필요."
