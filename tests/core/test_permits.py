@@ -85,7 +85,7 @@ def test_small_part_under_330_gives_weighted_limits():
     assert a["limit"] == pytest.approx(57.5) and a["status"] == "pass"
     assert b["status"] == "fail" and "§84" in b["legal_basis"]
     far = _finding(result, "A", "far")
-    assert far["limit"] == pytest.approx(0.75 * 250 + 0.25 * 300)
+    assert far["limit"] == pytest.approx(0.75 * 230 + 0.25 * 250)  # 김포 조례 values (to be confirmed) decide
     zone = _finding(result, "A", "zone")
     assert "UQA122" in zone["detail"] and "75.0%" in zone["detail"] and "UQA001" not in zone["detail"]
 

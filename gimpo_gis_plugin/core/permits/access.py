@@ -93,9 +93,13 @@ EXEMPT_NON_URBAN = ("단독주택", "농업용창고")
 
 def access_finding(app_id: str, site: shapely.Geometry, index: RoadIndex | None, rule: AccessRule | None) -> Finding:
     if index is None:
-        return Finding(app_id, "access", "접도", REVIEW, detail="도로 레이어가 없어 접도를 검토하지 않았습니다 (No roads layer).")
+        return Finding(
+            app_id, "access", "접도", REVIEW, detail="도로 레이어가 없어 접도를 검토하지 않았습니다 (No roads layer)."
+        )
     if rule is None:
-        return Finding(app_id, "access", "접도", REVIEW, detail="이 허가 종류·규모에 맞는 접도 기준이 규칙 표에 없습니다.")
+        return Finding(
+            app_id, "access", "접도", REVIEW, detail="이 허가 종류·규모에 맞는 접도 기준이 규칙 표에 없습니다."
+        )
     touching = index.touching(site)
     qualifying = sum(length for width, length in touching if width >= rule.min_road_width_m - 1e-9)
     widest = max((width for width, _ in touching), default=0.0)

@@ -144,7 +144,13 @@ def _one_overlay(
 
 def _slope_finding(app_id: str, site, dem: Dem | None, zoning: SiteZoning, rules: PermitRules) -> Finding:
     if dem is None:
-        return Finding(app_id, "slope", "경사도", REVIEW, detail="DEM이 주어지지 않아 경사도를 검토하지 않았습니다 (No DEM: slope not checked).")
+        return Finding(
+            app_id,
+            "slope",
+            "경사도",
+            REVIEW,
+            detail="DEM이 주어지지 않아 경사도를 검토하지 않았습니다 (No DEM: slope not checked).",
+        )
     measured = dem.site_slope(site)
     if measured is None:
         return Finding(app_id, "slope", "경사도", REVIEW, detail="대지가 DEM 범위 밖입니다: 경사도 미검토.")
@@ -155,7 +161,14 @@ def _slope_finding(app_id: str, site, dem: Dem | None, zoning: SiteZoning, rules
     text = f"평균경사도 {mean:.1f}°, 최대 {peak:.1f}° (DEM {cells}셀, Horn)."
     if limit is None or limit.value is None:
         return Finding(
-            app_id, "slope", "경사도", REVIEW, round(mean, 2), None, "°", detail=f"{text} {code} 의 경사도 기준이 규칙 표에 없습니다."
+            app_id,
+            "slope",
+            "경사도",
+            REVIEW,
+            round(mean, 2),
+            None,
+            "°",
+            detail=f"{text} {code} 의 경사도 기준이 규칙 표에 없습니다.",
         )
     if mean > limit.value:
         # 개발행위허가 기준의 경사도를 넘는 것은 도시계획위원회 심의로 허가될 수 있다: 불가가 아니라 검토 필요.
@@ -314,7 +327,9 @@ def _access(app_id, site, record, fig, area, zoned, road_index, rules, plan_tree
             return exempt_access_finding(app_id, name, detail or use)
         finding = access_finding(app_id, site, road_index, access_rule(rules.access, NON_URBAN_KIND, use, 0.0, area))
         finding.legal_basis = "; ".join(p for p in (BASIS_3_2, finding.legal_basis) if p)
-        finding.detail = f"{name}: 도시지역·지구단위계획구역 밖의 면이라 건축법 §44 대신 진입도로 기준. {finding.detail}"
+        finding.detail = (
+            f"{name}: 도시지역·지구단위계획구역 밖의 면이라 건축법 §44 대신 진입도로 기준. {finding.detail}"
+        )
         if finding.status == FAIL:  # the city's rule is to be confirmed: it never refuses alone
             finding.status = REVIEW
         return finding

@@ -20,12 +20,17 @@ from .geometry import polygonal
 
 # EPSG:5186 (중부원점, false easting 200 km, northing 600 km): the whole of Korea lies well inside this box.
 KOREA_5186 = (-100_000.0, -100_000.0, 700_000.0, 1_200_000.0)
-LABELS = {"zoning": "용도지역(ZONING)", "parcels": "지적(PARCELS)", "overlays": "중첩 규제(OVERLAYS)", "roads": "도로(ROADS)"}
+LABELS = {
+    "zoning": "용도지역(ZONING)",
+    "parcels": "지적(PARCELS)",
+    "overlays": "중첩 규제(OVERLAYS)",
+    "roads": "도로(ROADS)",
+}
 
 
 def _looks_like_degrees(bounds: np.ndarray) -> bool:
     minx, miny, maxx, maxy = bounds
-    return 120.0 <= minx and maxx <= 135.0 and 30.0 <= miny and maxy <= 45.0
+    return minx >= 120.0 and maxx <= 135.0 and miny >= 30.0 and maxy <= 45.0
 
 
 def check_extent(name: str, layer: gpd.GeoDataFrame) -> None:

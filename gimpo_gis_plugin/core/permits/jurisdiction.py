@@ -69,9 +69,7 @@ def township_of_site(site: shapely.Geometry) -> tuple[str, str]:
     return (name[-1] if name[-1] in "읍면동" else ""), name
 
 
-def outside_building_act_roads(
-    township: str, zone_codes: list[str], in_plan_area: bool
-) -> bool:
+def outside_building_act_roads(township: str, zone_codes: list[str], in_plan_area: bool) -> bool:
     """True where 건축법 §3② lifts §44–47: a 면, no 도시지역 zone on the site, no 지구단위계획구역."""
     urban = any(code.startswith("UQA") for code in zone_codes)
     return township == "면" and not urban and not in_plan_area and bool(zone_codes)

@@ -40,11 +40,31 @@ def use_findings(
     use, detail = canonical_use(table, use_raw, detail_raw)
     if not use:
         if permit_kind == "개발행위허가":
-            return [Finding(app_id, "use", "용도", PASS, detail="건축물 용도가 없는 개발행위허가 (토지형질변경 등): 용도 제한 해당 없음.")]
-        return [Finding(app_id, "use", "용도", INSUFFICIENT, detail="신청 용도(proposed_use)가 비어 있습니다: 건축법 시행령 별표 1의 용도를 적어 주십시오.")]
+            return [
+                Finding(
+                    app_id,
+                    "use",
+                    "용도",
+                    PASS,
+                    detail="건축물 용도가 없는 개발행위허가 (토지형질변경 등): 용도 제한 해당 없음.",
+                )
+            ]
+        return [
+            Finding(
+                app_id,
+                "use",
+                "용도",
+                INSUFFICIENT,
+                detail="신청 용도(proposed_use)가 비어 있습니다: 건축법 시행령 별표 1의 용도를 적어 주십시오.",
+            )
+        ]
     zones, basis84 = _zones_applied(zoning, mode)
     if not zones:
-        return [Finding(app_id, "use", "용도", INSUFFICIENT, detail="대지의 용도지역을 알 수 없어 용도를 검토할 수 없습니다.")]
+        return [
+            Finding(
+                app_id, "use", "용도", INSUFFICIENT, detail="대지의 용도지역을 알 수 없어 용도를 검토할 수 없습니다."
+            )
+        ]
     new_use, new_detail, moved = reclassify(table, use, detail, use_area)
     prefix = ""
     if moved is not None:
@@ -81,13 +101,44 @@ def use_findings(
 def _floors_finding(app_id: str, answers: list[tuple[str, UseAnswer]], floors: float | None, basis84: str) -> Finding:
     limits = [(zone, a.floors_limit, a.rule) for zone, a in answers if a.floors_limit is not None]
     if not limits:
-        return Finding(app_id, "floors", "층수", PASS, floors, None, "층", detail="용도지역 별표에 층수 제한 없음 (경관 등 조례·지구단위계획 층수는 별도).")
+        return Finding(
+            app_id,
+            "floors",
+            "층수",
+            PASS,
+            floors,
+            None,
+            "층",
+            detail="용도지역 별표에 층수 제한 없음 (경관 등 조례·지구단위계획 층수는 별도).",
+        )
     limit = min(value for _, value, _ in limits)
     annexes = "; ".join(dict.fromkeys(f"국토계획법 시행령 {rule.annex} ({zone})" for zone, _, rule in limits if rule))
     basis = "; ".join(p for p in (annexes, basis84) if p)
     note = " 조례가 4층 이하 범위에서 층수를 따로 정하면 그 층수 (김포시 도시계획 조례 확인)."
     if floors is None:
-        return Finding(app_id, "floors", "층수", INSUFFICIENT, None, limit, "층", basis, "층수(floors)가 없어 4층 이하 제한을 볼 수 없습니다.")
+        return Finding(
+            app_id,
+            "floors",
+            "층수",
+            INSUFFICIENT,
+            None,
+            limit,
+            "층",
+            basis,
+            "층수(floors)가 없어 4층 이하 제한을 볼 수 없습니다.",
+        )
     if floors > limit:
-        return Finding(app_id, "floors", "층수", FAIL, floors, limit, "층", basis, f"지상 {floors:g}층: {limit:g}층 이하의 건축물만 건축할 수 있습니다.{note}")
-    return Finding(app_id, "floors", "층수", PASS, floors, limit, "층", basis, f"지상 {floors:g}층 ≤ {limit:g}층.{note}")
+        return Finding(
+            app_id,
+            "floors",
+            "층수",
+            FAIL,
+            floors,
+            limit,
+            "층",
+            basis,
+            f"지상 {floors:g}층: {limit:g}층 이하의 건축물만 건축할 수 있습니다.{note}",
+        )
+    return Finding(
+        app_id, "floors", "층수", PASS, floors, limit, "층", basis, f"지상 {floors:g}층 ≤ {limit:g}층.{note}"
+    )

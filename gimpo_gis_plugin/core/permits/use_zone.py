@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..paths import resource
-from .findings import FAIL, INSUFFICIENT, PASS, REVIEW, Finding
+from .findings import FAIL, PASS, REVIEW
 
 USE_COLUMNS = [
     "version",
@@ -147,7 +147,9 @@ class UseTable:
 
 def _read(path: Path, columns: list[str]) -> tuple[pd.DataFrame, str]:
     if not path.is_file():
-        raise InputError(f"용도 규칙 표 {path} 가 없습니다.", "resources/rules/use_in_zone.csv 형식의 CSV 경로를 주십시오.")
+        raise InputError(
+            f"용도 규칙 표 {path} 가 없습니다.", "resources/rules/use_in_zone.csv 형식의 CSV 경로를 주십시오."
+        )
     try:
         frame = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -190,7 +192,11 @@ def load_use_table(path: str | Path | None = None, area_path: str | Path | None 
             )
         if row["gimpo"] not in ("", "허용", "불허"):
             raise InputError(f"용도 규칙 표 {path} {line}행: gimpo 는 비우거나 허용/불허 로 쓰십시오.")
-        key = (row["zone_code"], normalise(row["use"]), normalise(row["use_detail"]) if row["use_detail"] != OTHER else OTHER)
+        key = (
+            row["zone_code"],
+            normalise(row["use"]),
+            normalise(row["use_detail"]) if row["use_detail"] != OTHER else OTHER,
+        )
         if key in rules:
             raise InputError(f"용도 규칙 표 {path} {line}행: {key} 가 두 번 나옵니다.")
         rules[key] = UseRule(
@@ -274,7 +280,9 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
     if general is None and not any(k[0] == zone for k in table.rules):
         return UseAnswer(REVIEW, None, f"용도지역 {zone} 은(는) 용도 규칙 표에 없습니다")
     if use not in table.uses:
-        return UseAnswer(REVIEW, None, f"용도 '{use}' 를 건축법 시행령 별표 1의 용도로 알아볼 수 없습니다: 용도를 확인하십시오")
+        return UseAnswer(
+            REVIEW, None, f"용도 '{use}' 를 건축법 시행령 별표 1의 용도로 알아볼 수 없습니다: 용도를 확인하십시오"
+        )
     rule = None
     if detail:
         rule = table.rules.get((zone, use, detail)) or table.rules.get((zone, use, OTHER))
@@ -287,7 +295,10 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
     cond = f" — {rule.condition}" if rule.condition else ""
     if rule.permission == "세부":
         return UseAnswer(
-            REVIEW, rule, f"{name}: 허용 여부가 세부용도에 따라 다릅니다{cond}. 세부용도(use_detail)를 적어 주십시오", floors_limit
+            REVIEW,
+            rule,
+            f"{name}: 허용 여부가 세부용도에 따라 다릅니다{cond}. 세부용도(use_detail)를 적어 주십시오",
+            floors_limit,
         )
     if rule.permission == "불허":
         return UseAnswer(FAIL, rule, f"{name}: 건축할 수 없는 용도입니다{cond}", floors_limit)
@@ -308,7 +319,12 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
         status, text = PASS, f"{name}: 허용{cond}"
     if rule.area_below_m2 is not None:
         if area is None:
-            return UseAnswer(REVIEW, rule, f"{text}; 바닥면적 {rule.area_below_m2:,.0f}㎡ 미만 조건을 볼 면적이 없습니다", floors_limit)
+            return UseAnswer(
+                REVIEW,
+                rule,
+                f"{text}; 바닥면적 {rule.area_below_m2:,.0f}㎡ 미만 조건을 볼 면적이 없습니다",
+                floors_limit,
+            )
         if area >= rule.area_below_m2:
             return UseAnswer(
                 FAIL,

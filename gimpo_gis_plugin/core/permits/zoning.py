@@ -272,7 +272,9 @@ def _separate_parts(proposed_m2: float, zoning: SiteZoning, values: list) -> tup
     """Each part keeps its own limit and the site plan is not known: the proposal fits wherever it is
     placed when it fits in the part with the least capacity (limit × area); it fits nowhere when it
     exceeds the sum of all capacities; in between the site plan (배치도) decides."""
-    capacities = [area * (v[1] if v[1] is not None else v[0]) / 100.0 for (_, area), v in zip(zoning.parts, values, strict=True)]
+    capacities = [
+        area * (v[1] if v[1] is not None else v[0]) / 100.0 for (_, area), v in zip(zoning.parts, values, strict=True)
+    ]
     if proposed_m2 <= min(capacities) + 1e-9:
         return PASS, f" 어느 부분에 배치하더라도 각 부분의 한도 안 (가장 작은 허용 면적 {min(capacities):,.1f}㎡)."
     if proposed_m2 > sum(capacities) + 1e-9:
