@@ -149,7 +149,7 @@ def test_site_outside_every_zone_and_unknown_pnu():
 def test_missing_dem_skips_slope_and_says_so():
     result = _check([_application("A", SITE, 200, 300)])
     slope = _finding(result, "A", "slope")
-    assert slope["status"] == "needs_review" and "not checked" in slope["detail"]
+    assert slope["status"] == "needs_review" and "NOT checked" in slope["detail"]
     assert result.summary.iloc[0]["verdict"] == "conditional"
 
 

@@ -190,14 +190,18 @@ def test_five_storeys_where_the_annex_says_four_is_not_permitted():
 
 def test_two_zone_site_with_small_part_follows_the_largest_part_for_the_use():
     # 900 m² 제3종일반 + 300 m² 제1종전용 (≤ 330 m²): the use follows 제3종일반 (§84①): 아파트 allowed.
-    zoning = _zones(("UQA123", box(X0 - 500, Y0 - 500, X0 + 30, Y0 + 500)), ("UQA111", box(X0 + 30, Y0 - 500, X0 + 500, Y0 + 500)))
+    zoning = _zones(
+        ("UQA123", box(X0 - 500, Y0 - 500, X0 + 30, Y0 + 500)), ("UQA111", box(X0 + 30, Y0 - 500, X0 + 500, Y0 + 500))
+    )
     result = _run([_app("A", "공동주택", "아파트", floors=5, building=500, floor_area=2000)], zoning)
     use = _one(result, "A", "use")
     assert use["status"] == PASS and "§84①" in use["legal_basis"]
 
 
 def test_two_zone_site_with_large_parts_needs_the_use_allowed_in_every_part():
-    zoning = _zones(("UQA123", box(X0 - 500, Y0 - 500, X0 + 20, Y0 + 500)), ("UQA111", box(X0 + 20, Y0 - 500, X0 + 500, Y0 + 500)))
+    zoning = _zones(
+        ("UQA123", box(X0 - 500, Y0 - 500, X0 + 20, Y0 + 500)), ("UQA111", box(X0 + 20, Y0 - 500, X0 + 500, Y0 + 500))
+    )
     result = _run([_app("A", "공동주택", "아파트", floors=5, building=300, floor_area=1000)], zoning)
     assert _one(result, "A", "use")["status"] == REVIEW  # allowed only in the 제3종 part: 배치도
     result = _run([_app("F", "공장", "금속주조업", building=100, floor_area=100)], zoning)
@@ -206,7 +210,9 @@ def test_two_zone_site_with_large_parts_needs_the_use_allowed_in_every_part():
 
 def test_two_zone_site_that_fits_each_part_wherever_placed_is_permitted():
     # 600 m² 제2종일반 (60 %) + 600 m² 제3종일반 (50 %): 250 m² fits either part (≤ 300 m²).
-    zoning = _zones(("UQA122", box(X0 - 500, Y0 - 500, X0 + 20, Y0 + 500)), ("UQA123", box(X0 + 20, Y0 - 500, X0 + 500, Y0 + 500)))
+    zoning = _zones(
+        ("UQA122", box(X0 - 500, Y0 - 500, X0 + 20, Y0 + 500)), ("UQA123", box(X0 + 20, Y0 - 500, X0 + 500, Y0 + 500))
+    )
     result = _run([_app("A", building=250, floor_area=400)], zoning, dem=None)
     assert _one(result, "A", "coverage")["status"] == PASS
     assert _one(result, "A", "far")["status"] == PASS
@@ -214,9 +220,7 @@ def test_two_zone_site_that_fits_each_part_wherever_placed_is_permitted():
 
 def test_verdict_classes_and_passed_criteria():
     zoning = _zones(("UQA122", box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)))
-    result = _run(
-        [_app("OK"), _app("NO", "위락시설"), _app("RV", "공장", "인쇄업"), _app("IN", building=None)], zoning
-    )
+    result = _run([_app("OK"), _app("NO", "위락시설"), _app("RV", "공장", "인쇄업"), _app("IN", building=None)], zoning)
     verdicts = dict(zip(result.summary.application_id, result.summary.verdict_ko, strict=True))
     assert verdicts["NO"] == "불가" and verdicts["RV"] == "검토 필요" and verdicts["IN"] == "검토 필요"
     kinds = dict(zip(result.summary.application_id, result.summary.review_kind, strict=True))
@@ -234,7 +238,9 @@ def test_korean_headers_are_read():
     assert _one(result, "K", "use")["status"] == FAIL
 
 
-@pytest.mark.parametrize(("pnu", "kind"), [("4157035026100010000", "면"), ("4157025021100010000", "읍"), ("4157010600100010000", "동")])
+@pytest.mark.parametrize(
+    ("pnu", "kind"), [("4157035026100010000", "면"), ("4157025021100010000", "읍"), ("4157010600100010000", "동")]
+)
 def test_township_of_a_pnu_from_the_legal_dong_table(pnu, kind):
     assert township_of_pnu(pnu)[0] == kind
 
@@ -270,13 +276,22 @@ def test_degrees_labelled_as_metres_are_refused():
 
 def test_text_in_road_width_is_refused_with_row_and_field():
     zoning = _zones(("UQA122", box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)))
-    roads = _frame([{"width_m": 8.0, "geometry": LineString([(X0, Y0 + 34), (X0 + 9, Y0 + 34)])}, {"width_m": "넓음", "geometry": LineString([(X0, Y0 + 50), (X0 + 9, Y0 + 50)])}])
+    roads = _frame(
+        [
+            {"width_m": 8.0, "geometry": LineString([(X0, Y0 + 34), (X0 + 9, Y0 + 34)])},
+            {"width_m": "넓음", "geometry": LineString([(X0, Y0 + 50), (X0 + 9, Y0 + 50)])},
+        ]
+    )
     with pytest.raises(InputError, match="2번째.*width_m.*넓음"):
         check_permits(_frame([_app("x")]), PARCELS, zoning, OVERLAYS, roads)
 
 
 def test_self_intersecting_zoning_is_repaired_and_counted():
-    bowtie = gpd.GeoSeries.from_wkt([f"POLYGON(({X0 - 500} {Y0 - 500}, {X0 + 500} {Y0 + 500}, {X0 + 500} {Y0 - 500}, {X0 - 500} {Y0 + 500}, {X0 - 500} {Y0 - 500}))"]).iloc[0]
+    bowtie = gpd.GeoSeries.from_wkt(
+        [
+            f"POLYGON(({X0 - 500} {Y0 - 500}, {X0 + 500} {Y0 + 500}, {X0 + 500} {Y0 - 500}, {X0 - 500} {Y0 + 500}, {X0 - 500} {Y0 - 500}))"
+        ]
+    ).iloc[0]
     zoning = _zones(("UQA122", bowtie))
     result = _run([_app("x")], zoning)
     assert result.repairs == {"zoning_polygons_repaired": 1}

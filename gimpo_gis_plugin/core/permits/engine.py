@@ -149,7 +149,7 @@ def _slope_finding(app_id: str, site, dem: Dem | None, zoning: SiteZoning, rules
             "slope",
             "경사도",
             REVIEW,
-            detail="DEM이 주어지지 않아 경사도를 검토하지 않았습니다 (No DEM: slope not checked).",
+            detail="DEM이 주어지지 않아 경사도를 검토하지 않았습니다 (No DEM: slope NOT checked, skipped).",
         )
     measured = dem.site_slope(site)
     if measured is None:
@@ -295,8 +295,11 @@ def check_permits(
 def _use_area(record: dict, floor_area: float | None) -> tuple[float | None, str]:
     """The floor area of the use (해당 용도에 쓰이는 바닥면적의 합계): use_floor_area when given, else the
     above-ground floor area (the whole building in that use: the conservative reading)."""
-    given = pd.to_numeric(pd.Series([record.get("use_floor_area")]), errors="coerce").iloc[0]
-    if pd.notna(given) and given > 0:
+    try:
+        given = float(record.get("use_floor_area"))
+    except (TypeError, ValueError):
+        given = float("nan")
+    if np.isfinite(given) and given > 0:
         return float(given), "use_floor_area"
     if floor_area is not None and pd.notna(floor_area) and floor_area > 0:
         return float(floor_area), "지상 연면적 전체를 해당 용도로 봄"

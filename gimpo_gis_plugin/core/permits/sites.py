@@ -143,7 +143,9 @@ def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Findin
     ones (these make the verdict "insufficient data": the application must be corrected first)."""
     findings: list[Finding] = []
     rows = []
-    for row in applications[[c for c in applications.columns if c != "geometry"]].to_dict("records"):
+    for position, row in enumerate(
+        applications[[c for c in applications.columns if c != "geometry"]].to_dict("records")
+    ):
         app_id = str(row["application_id"])
         kind = str(row.get("permit_kind") or "").strip()
         figures = {name: _value(row, name) for name in NUMBERS}
@@ -160,9 +162,19 @@ def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Findin
         for name, value in figures.items():
             # 개발행위허가 may concern land only (토지형질변경): no building, zero areas allowed.
             zero_ok = kind == "개발행위허가"
+            raw = row.get(name)
             if value is None:
+                given = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw).strip()
+                what = f"값 '{given}' 은(는) 숫자가 아닙니다" if given else "값이 비어 있습니다"
                 findings.append(
-                    Finding(app_id, "input", name, INSUFFICIENT, detail=f"{name} is missing or not a number.")
+                    Finding(
+                        app_id,
+                        "input",
+                        name,
+                        INSUFFICIENT,
+                        detail=f"{position + 1}행 (신청 {app_id}) {name} {what}: 숫자로 고쳐 주십시오 "
+                        f"({name} is missing or not a number).",
+                    )
                 )
             elif value < 0 or (value == 0 and not zero_ok):
                 findings.append(
@@ -172,7 +184,20 @@ def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Findin
                         name,
                         INSUFFICIENT,
                         value,
-                        detail=f"{name} is {value:g}; it must be more than zero.",
+                        detail=f"{position + 1}행 (신청 {app_id}) {name} 이(가) {value:g} 입니다: 0보다 커야 합니다 "
+                        f"({name} is {value:g}; it must be more than zero).",
+                    )
+                )
+        extra = row.get("use_floor_area")
+        if extra is not None and not (isinstance(extra, float) and math.isnan(extra)) and str(extra).strip():
+            if _value(row, "use_floor_area") is None or _value(row, "use_floor_area") <= 0:
+                findings.append(
+                    Finding(
+                        app_id,
+                        "input",
+                        "use_floor_area",
+                        INSUFFICIENT,
+                        detail=f"{position + 1}행 (신청 {app_id}) use_floor_area 값 '{extra}' 은(는) 양의 숫자가 아닙니다.",
                     )
                 )
         building, floor_area = figures["building_area"], figures["floor_area_above"]
