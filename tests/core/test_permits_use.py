@@ -282,14 +282,15 @@ def test_text_in_road_width_is_refused_with_row_and_field():
             {"width_m": "넓음", "geometry": LineString([(X0, Y0 + 50), (X0 + 9, Y0 + 50)])},
         ]
     )
-    with pytest.raises(InputError, match="2번째.*width_m.*넓음"):
+    with pytest.raises(InputError, match=r"2번째.*width_m.*넓음"):
         check_permits(_frame([_app("x")]), PARCELS, zoning, OVERLAYS, roads)
 
 
 def test_self_intersecting_zoning_is_repaired_and_counted():
     bowtie = gpd.GeoSeries.from_wkt(
         [
-            f"POLYGON(({X0 - 500} {Y0 - 500}, {X0 + 500} {Y0 + 500}, {X0 + 500} {Y0 - 500}, {X0 - 500} {Y0 + 500}, {X0 - 500} {Y0 - 500}))"
+            f"POLYGON(({X0 - 500} {Y0 - 500}, {X0 + 500} {Y0 + 500}, {X0 + 500} {Y0 - 500}, "
+            f"{X0 - 500} {Y0 + 500}, {X0 - 500} {Y0 - 500}))"
         ]
     ).iloc[0]
     zoning = _zones(("UQA122", bowtie))
@@ -303,3 +304,15 @@ def test_report_page_names_are_distinct_safe_and_short():
     assert len(set(names.values())) == len(ids)
     assert names["PA-1"] == "PA-1"
     assert all(len(n.encode("utf-8")) < 200 and "/" not in n and ":" not in n for n in names.values())
+
+
+def test_report_page_shows_the_use_finding_with_its_annex():
+    from gimpo_gis_plugin.core.permits.report import application_page, index_page
+
+    zoning = _zones(("UQA121", box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)))
+    result = _run([_app("F", "공장", "금속 주조업", building=300, floor_area=300)], zoning)
+    row = result.summary.iloc[0]
+    page = application_page(row, result.findings, None, result.rules_version)
+    assert "불가" in page and "별표 4" in page and "용도 판단" in page
+    index = index_page(result.summary, {"F": "F.html"}, result.rules_version)
+    assert "별표 4" in index and "검토 필요 (심의·협의)" in index and "검토 필요 (자료 보완)" in index

@@ -126,5 +126,6 @@ def exempt_access_finding(app_id: str, township: str, use: str) -> Finding:
         "접도",
         PASS,
         legal_basis="건축법 §3②; 김포시 개발행위허가 운영 기준 (비도시지역 진입도로, 예외) — 확인 필요",
-        detail=f"{township}: 도시지역·지구단위계획구역 밖의 면이라 건축법 §44–47 미적용; {use} 은(는) 진입도로 기준의 예외.",
+        detail=f"{township}: 도시지역·지구단위계획구역 밖의 면이라 건축법 §44–47 미적용; "
+        f"{use} 은(는) 진입도로 기준의 예외.",
     )

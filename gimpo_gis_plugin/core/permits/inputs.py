@@ -87,9 +87,11 @@ def check_layers(
                 rows = np.flatnonzero(bad.to_numpy())
                 first = int(rows[0])
                 raise InputError(
-                    f"도로(ROADS) 레이어 {first + 1}번째 객체의 '{column}' 값 '{values.iloc[first]}' 는 숫자가 아닙니다 "
+                    f"도로(ROADS) 레이어 {first + 1}번째 객체의 '{column}' 값 '{values.iloc[first]}' 는 "
+                    "숫자가 아닙니다 "
                     f"(모두 {len(rows):,}건; text in a numeric field).",
-                    f"'{column}' 에 도로 너비를 미터 숫자(예: 6)로 적어 주십시오. 모르면 비워 두면 그 도로는 접도 계산에서 빠집니다.",
+                    f"'{column}' 에 도로 너비를 미터 숫자(예: 6)로 적어 주십시오. "
+                    "모르면 비워 두십시오: 그 도로는 접도 계산에서 빠집니다.",
                 )
             if not pd.api.types.is_numeric_dtype(values):
                 roads[column] = numbers

@@ -117,6 +117,7 @@ def index_page(summary: pd.DataFrame, pages: dict[str, str], rules_version: str)
         "<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>인허가 검토 목록</title>"
         f"<style>{_CSS}</style></head><body><h1>인허가 검토 목록 (permit check batch)</h1>"
         f"<div class='meta'>{len(summary)} applications · {escape(totals)} · rules {escape(rules_version)}</div>"
-        "<table><tr><th>application</th><th>PNU</th><th>kind</th><th>verdict</th><th>용도 근거 (별표)</th><th>deciding findings</th></tr>"
+        "<table><tr><th>application</th><th>PNU</th><th>kind</th><th>verdict</th><th>용도 근거 (별표)</th>"
+        "<th>deciding findings</th></tr>"
         f"{''.join(rows)}</table></body></html>"
     )

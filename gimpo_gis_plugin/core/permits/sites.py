@@ -189,17 +189,17 @@ def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Findin
                     )
                 )
         extra = row.get("use_floor_area")
-        if extra is not None and not (isinstance(extra, float) and math.isnan(extra)) and str(extra).strip():
-            if _value(row, "use_floor_area") is None or _value(row, "use_floor_area") <= 0:
-                findings.append(
-                    Finding(
-                        app_id,
-                        "input",
-                        "use_floor_area",
-                        INSUFFICIENT,
-                        detail=f"{position + 1}행 (신청 {app_id}) use_floor_area 값 '{extra}' 은(는) 양의 숫자가 아닙니다.",
-                    )
+        given = extra is not None and not (isinstance(extra, float) and math.isnan(extra)) and str(extra).strip()
+        if given and (_value(row, "use_floor_area") is None or _value(row, "use_floor_area") <= 0):
+            findings.append(
+                Finding(
+                    app_id,
+                    "input",
+                    "use_floor_area",
+                    INSUFFICIENT,
+                    detail=f"{position + 1}행 (신청 {app_id}) use_floor_area 값 '{extra}' 은(는) 양의 숫자가 아닙니다.",
                 )
+            )
         building, floor_area = figures["building_area"], figures["floor_area_above"]
         if building and floor_area is not None and 0 <= floor_area < building:
             findings.append(

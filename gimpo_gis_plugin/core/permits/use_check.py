@@ -92,7 +92,10 @@ def use_findings(
         status = REVIEW
         allowed = [zone for zone, a in answers if a.status == PASS]
         if allowed:
-            texts += f" — 대지가 나뉘어 각 부분의 규정이 적용되므로, 건축물이 {', '.join(allowed)} 부분에만 놓이는지 배치도로 확인"
+            texts += (
+                f" — 대지가 나뉘어 각 부분의 규정이 적용되므로, 건축물이 {', '.join(allowed)} 부분에만 "
+                "놓이는지 배치도로 확인"
+            )
     findings = [Finding(app_id, "use", "용도", status, detail=prefix + texts, legal_basis=basis)]
     findings.append(_floors_finding(app_id, answers, floors, basis84))
     return findings

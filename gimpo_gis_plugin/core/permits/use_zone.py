@@ -312,7 +312,8 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
             return UseAnswer(
                 REVIEW,
                 rule,
-                f"{name}: {rule.annex} {rule.item} — {how}{cond}. 김포시 도시계획 조례 별표 확인 필요 (도시계획 부서 협의)",
+                f"{name}: {rule.annex} {rule.item} — {how}{cond}. "
+                "김포시 도시계획 조례 별표 확인 필요 (도시계획 부서 협의)",
                 floors_limit,
             )
     else:
@@ -329,7 +330,8 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
             return UseAnswer(
                 FAIL,
                 rule,
-                f"{name}: 해당 용도 바닥면적 합계 {area:,.1f}㎡ 가 {rule.area_below_m2:,.0f}㎡ 미만 조건을 넘어 건축할 수 없습니다",
+                f"{name}: 해당 용도 바닥면적 합계 {area:,.1f}㎡ 가 {rule.area_below_m2:,.0f}㎡ 미만 조건을 넘어 "
+                "건축할 수 없습니다",
                 floors_limit,
             )
         text += f" (바닥면적 {area:,.1f}㎡ < {rule.area_below_m2:,.0f}㎡)"
