@@ -43,6 +43,7 @@ USE_COLUMNS = [
 AREA_COLUMNS = ["version", "use", "use_detail", "at_least_m2", "to_use", "to_detail", "legal_basis", "checked"]
 PERMISSIONS = ("허용", "불허", "조례허용", "조례불허", "세부")
 OTHER = "*"
+OTHER_NAME = "열거되지 않은 세부용도"
 LAW = "국토계획법 §76, 시행령 §71"
 
 # Spellings seen on application forms and in 세움터 exports → the canonical 별표 1 names.
@@ -140,6 +141,7 @@ class UseTable:
     uses: frozenset[str]
     detail_use: dict[str, str]  # a 세부용도 that belongs to one use only → that use
     area_classes: list[AreaClass]
+    restricted: dict[tuple[str, str], list[str]]  # (zone, use) → 세부용도 the 별표 does not simply allow
 
     def zone_known(self, zone: str) -> bool:
         return (zone, next(iter(self.uses)), "") in self.rules or any(k[0] == zone for k in self.rules)
@@ -235,7 +237,11 @@ def load_use_table(path: str | Path | None = None, area_path: str | Path | None 
         )
         for i, r in enumerate(area_frame.to_dict("records"))
     ]
-    return UseTable(version, rules, uses, detail_use, classes)
+    restricted: dict[tuple[str, str], list[str]] = {}
+    for (zone, use, detail), rule in rules.items():
+        if detail and detail != use and rule.permission != "허용":
+            restricted.setdefault((zone, use), []).append(detail)
+    return UseTable(version, rules, uses, detail_use, classes, restricted)
 
 
 def canonical_use(table: UseTable, use: object, detail: object) -> tuple[str, str]:
@@ -290,6 +296,18 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
         rule = general
     if rule is None:
         return UseAnswer(REVIEW, None, f"{zone} 의 {use} 줄이 규칙 표에 없습니다")
+    hidden = table.restricted.get((zone, use), []) if not detail and use != "단독주택" else []
+    if hidden and rule.permission == "허용":
+        # "단독주택" alone reads as 별표 1 제1호가목; any other use whose sub-uses the 별표 treats apart
+        # cannot be granted without knowing which sub-use it is.
+        names = ", ".join(OTHER_NAME if d == OTHER else d for d in hidden)
+        return UseAnswer(
+            REVIEW,
+            rule,
+            f"{rule.zone_name} {use}: 세부용도에 따라 허용 여부가 다릅니다 ({names} 은(는) 허용이 아님). "
+            "세부용도(use_detail)를 적어 주십시오",
+            rule.max_floors,
+        )
     floors_limit = rule.max_floors
     name = f"{rule.zone_name} {use}" + (f"({detail})" if detail else "")
     cond = f" — {rule.condition}" if rule.condition else ""
