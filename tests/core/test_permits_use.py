@@ -132,6 +132,9 @@ def test_a_detail_given_as_the_use_finds_its_use():
     assert canonical_use(TABLE, "아파트", "") == ("공동주택", "아파트")
     assert canonical_use(TABLE, "제1종 근린생활시설", "") == ("제1종근린생활시설", "")
     assert canonical_use(TABLE, "위험물 저장 및 처리 시설", "") == ("위험물저장및처리시설", "")
+    assert canonical_use(TABLE, "공동주택(아파트)", "") == ("공동주택", "아파트")
+    assert canonical_use(TABLE, "근린생활시설(1종)", "") == ("제1종근린생활시설", "")
+    assert canonical_use(TABLE, "공장", "인쇄") == ("공장", "인쇄업")
 
 
 # ---- end to end -------------------------------------------------------------------------------

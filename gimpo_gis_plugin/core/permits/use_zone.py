@@ -89,6 +89,7 @@ DETAIL_SYNONYMS = {
     "의류편조": "의류편조업",
 }
 _SPACES = re.compile(r"[\s·ㆍ,]+")
+_PARENTHESES = re.compile(r"^(.+?)\((.+)\)$")
 
 
 def normalise(text: object) -> str:
@@ -247,8 +248,14 @@ def load_use_table(path: str | Path | None = None, area_path: str | Path | None 
 def canonical_use(table: UseTable, use: object, detail: object) -> tuple[str, str]:
     """(use, 세부용도) in the table's spelling; a 세부용도 given as the use (e.g. "아파트") finds its use."""
     use_n, detail_n = normalise(use), normalise(detail)
-    detail_n = DETAIL_SYNONYMS.get(detail_n, detail_n)
     use_n = USE_SYNONYMS.get(use_n, use_n)
+    inner = _PARENTHESES.match(use_n)
+    if inner and not detail_n:  # "공동주택(아파트)", "제2종근린생활시설(단란주점)"
+        use_n, detail_n = inner.group(1), inner.group(2)
+        use_n = USE_SYNONYMS.get(use_n, use_n)
+    detail_n = DETAIL_SYNONYMS.get(detail_n, detail_n)
+    if detail_n and detail_n not in table.detail_use and detail_n + "업" in table.detail_use:
+        detail_n += "업"  # "인쇄" → "인쇄업"
     if use_n not in table.uses and use_n + "시설" in table.uses:
         use_n += "시설"
     if use_n == "교정및군사시설":  # the pre-2023 name: 교정시설 and 국방·군사시설 are now apart
