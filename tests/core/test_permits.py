@@ -140,7 +140,7 @@ def test_site_outside_every_zone_and_unknown_pnu():
         ],
         parcels=parcels,
     )
-    assert _finding(result, "outside", "zone")["detail"].startswith("The site lies outside every zone")
+    assert _finding(result, "outside", "zone")["detail"].startswith("대지가 어느 용도지역")
     assert "not in the parcel layer" in _finding(result, "nopnu", "site")["detail"]
     assert set(result.summary["verdict"]) == {"insufficient_data"}
     assert len(result.summary) == 2  # every application ends in the summary
@@ -335,4 +335,4 @@ def test_a_broad_zone_without_a_stand_in_has_no_limits():
     zoning = _frame([{"uq_code": "UQA100", "geometry": box(X0 - 500, Y0 - 500, X0 + 500, Y0 + 500)}])
     result = _check([_application("A", SITE, 200, 300)], zoning=zoning)
     assert _finding(result, "A", "coverage")["status"] == "insufficient"
-    assert "no limits follow" in result.findings[result.findings["item"] == "UQA100"].iloc[0]["detail"]
+    assert "한도가 정해지지 않음" in result.findings[result.findings["item"] == "UQA100"].iloc[0]["detail"]

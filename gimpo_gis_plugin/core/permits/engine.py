@@ -89,7 +89,13 @@ def _overlay_findings(
 ) -> list[Finding]:
     if overlays is None:
         return [
-            Finding(app_id, "overlay", "중첩 규제", REVIEW, detail="No overlays layer was given: overlays not checked.")
+            Finding(
+                app_id,
+                "overlay",
+                "중첩 규제",
+                REVIEW,
+                detail="중첩 규제 레이어가 없어 검토하지 않았습니다 (no overlays layer: not checked).",
+            )
         ]
     findings = []
     geoms = overlays.geometry.to_numpy()
@@ -102,11 +108,20 @@ def _overlay_findings(
         share = 100.0 * area / site.area
         label = f"{kind} {subkind}".strip()
         rule = rules.overlay_rule(kind, subkind)
-        where = f"{label} ({row.get('name', '') or ''}) covers {share:.1f}% of the site."
+        where = f"{label} ({row.get('name', '') or ''}) 이(가) 대지의 {share:.1f}% 에 걸칩니다."
         findings.append(_one_overlay(app_id, label, rule, row, round(share, 1), height, where))
     if not findings:
         findings.append(
-            Finding(app_id, "overlay", "중첩 규제", PASS, 0.0, None, "%", detail="No overlay touches the site.")
+            Finding(
+                app_id,
+                "overlay",
+                "중첩 규제",
+                PASS,
+                0.0,
+                None,
+                "%",
+                detail="대지에 걸치는 중첩 규제가 없습니다 (no overlay touches the site).",
+            )
         )
     return findings
 
@@ -121,25 +136,22 @@ def _one_overlay(
         return Finding(app_id, "overlay", label, status, value, limit, unit, basis, f"{where} {detail}")
 
     if rule is None:
-        return finding(REVIEW, share, None, "%", "This overlay kind is not in overlay_rules.csv.")
+        return finding(REVIEW, share, None, "%", "이 규제 종류는 overlay_rules.csv 에 없습니다: 담당 부서 확인.")
     if rule.effect == "prohibited":
         return finding(
             FAIL if rule.status != TO_BE_CONFIRMED else REVIEW, share, None, "%",
-            f"Building and development are prohibited in principle; only the statutory exceptions "
-            f"({rule.agency}) can allow it.",
+            f"건축·개발행위가 원칙적으로 금지됩니다; 법정 예외({rule.agency})만 허용될 수 있습니다.",
         )  # fmt: skip
     if rule.effect == "consultation":
-        return finding(REVIEW, share, None, "%", f"Consultation required: {rule.agency}.")
+        return finding(REVIEW, share, None, "%", f"협의 필요: {rule.agency}.")
     limit = pd.to_numeric(row.get("max_height_m"), errors="coerce")
     if not np.isfinite(limit):
-        return finding(REVIEW, height, None, "m", f"The overlay has no height limit recorded; ask {rule.agency}.")
+        return finding(REVIEW, height, None, "m", f"높이 제한 값이 기록되어 있지 않습니다: {rule.agency} 에 확인.")
     if height is None:
-        return finding(INSUFFICIENT, None, float(limit), "m", "The proposed height is missing.")
+        return finding(INSUFFICIENT, None, float(limit), "m", "계획 높이(height)가 없습니다.")
     if height > limit:
-        return finding(FAIL, height, float(limit), "m", f"Proposed height {height:g} m exceeds the limit {limit:g} m.")
-    return finding(
-        REVIEW, height, float(limit), "m", f"Height {height:g} m within {limit:g} m; consultation: {rule.agency}."
-    )
+        return finding(FAIL, height, float(limit), "m", f"계획 높이 {height:g} m 가 제한 {limit:g} m 를 넘습니다.")
+    return finding(REVIEW, height, float(limit), "m", f"높이 {height:g} m ≤ {limit:g} m; 협의: {rule.agency}.")
 
 
 def _slope_finding(app_id: str, site, dem: Dem | None, zoning: SiteZoning, rules: PermitRules) -> Finding:

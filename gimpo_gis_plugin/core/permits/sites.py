@@ -85,14 +85,22 @@ def resolve_sites(
     sites: list[shapely.Geometry | None] = []
     findings: list[Finding] = []
     for i, app_id in enumerate(applications["application_id"].astype(str)):
-        geometry, source = own[i], "the application's geometry"
+        geometry, source = own[i], "신청 도형"
         if geometry is None or (hasattr(geometry, "is_empty") and geometry.is_empty):
             pnu = pnus.iloc[i] if pnus is not None else ""
             if not pnu:
-                findings.append(Finding(app_id, "site", "PNU", INSUFFICIENT, detail="No PNU and no site geometry."))
+                findings.append(
+                    Finding(
+                        app_id,
+                        "site",
+                        "PNU",
+                        INSUFFICIENT,
+                        detail="PNU도 대지 도형도 없습니다 (no PNU and no site geometry).",
+                    )
+                )
                 sites.append(None)
                 continue
-            geometry, source = by_pnu.get(pnu), f"parcel {pnu}"
+            geometry, source = by_pnu.get(pnu), f"필지 {pnu}"
             if geometry is None:
                 findings.append(
                     Finding(
@@ -100,7 +108,8 @@ def resolve_sites(
                         "site",
                         "PNU",
                         INSUFFICIENT,
-                        detail=f"PNU {pnu} is not in the parcel layer (연속지적도); check the number or the layer.",
+                        detail=f"PNU {pnu} 가 지적 레이어(연속지적도)에 없습니다 (not in the parcel layer): "
+                        "번호나 레이어를 확인하십시오.",
                     )
                 )
                 sites.append(None)
@@ -114,15 +123,24 @@ def resolve_sites(
                     "site",
                     "geometry",
                     INSUFFICIENT,
-                    detail=f"The site polygon of {source} is invalid ({reason}); the checks below ran on the "
-                    "repaired shape. Correct the cadastre polygon before deciding.",
+                    detail=f"{source} 의 대지 폴리곤이 유효하지 않습니다 (invalid: {reason}); "
+                    "아래 검토는 고친 도형으로 "
+                    "계산했습니다. 판단 전에 지적 폴리곤을 바로잡으십시오.",
                 )
             )
         else:
             geometry = polygonal(geometry)
         if geometry is None or geometry.area <= 0:
             findings.append(
-                Finding(app_id, "site", "area", INSUFFICIENT, 0.0, unit="m²", detail=f"{source} has no area.")
+                Finding(
+                    app_id,
+                    "site",
+                    "area",
+                    INSUFFICIENT,
+                    0.0,
+                    unit="m²",
+                    detail=f"{source} 의 면적이 0입니다 (no area).",
+                )
             )
             geometry = None
         sites.append(geometry)
@@ -156,7 +174,7 @@ def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Findin
                     "input",
                     "permit_kind",
                     INSUFFICIENT,
-                    detail=f"permit_kind is '{kind}'; expected {' or '.join(PERMIT_KINDS)}.",
+                    detail=f"허가 종류(permit_kind)가 '{kind}' 입니다: {' 또는 '.join(PERMIT_KINDS)} 로 적어 주십시오.",
                 )
             )
         for name, value in figures.items():
@@ -211,8 +229,8 @@ def check_figures(applications: pd.DataFrame) -> tuple[pd.DataFrame, list[Findin
                     floor_area,
                     building,
                     "m²",
-                    detail=f"Above-ground floor area {floor_area:g} m² is less than the building area {building:g} m²; "
-                    "check the figures (a building has at least its footprint as floor area, pilotis aside).",
+                    detail=f"지상 연면적 {floor_area:g}㎡ 가 건축면적 {building:g}㎡ 보다 작습니다 "
+                    "(less than the building area): 수치를 확인하십시오 (필로티 외에는 연면적 ≥ 건축면적).",
                 )
             )
         rows.append({"application_id": app_id, "permit_kind": kind, **figures})
