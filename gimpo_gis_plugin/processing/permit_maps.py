@@ -23,7 +23,7 @@ from qgis.PyQt.QtGui import QColor, QImage, QPainter
 from ..core.errors import OutputError
 from ..core.geopackage import atomic_path
 from ..core.permits import PermitResult
-from ..core.permits.report import application_page, index_page, page_names
+from ..core.permits.report import application_page, index_page, page_names, replace_manifest
 from ..core.progress import Progress
 
 MAP_SIZE = QSize(760, 520)
@@ -52,10 +52,10 @@ def _render(settings: QgsMapSettings, path: Path) -> None:
 
 
 def _remove_stale_pages(folder: Path, keep: set[str]) -> None:
-    """Pages and maps of an earlier run into the same folder that this run does not write again."""
-    for path in folder.glob("*"):
-        if path.suffix in (".html", ".png") and path.name not in keep and path.name != "index.html":
-            path.unlink(missing_ok=True)
+    """Pages and maps of an earlier run into the same folder that this run does not write again (only
+    those the earlier run recorded: the user's own files in the folder are left alone)."""
+    for name in replace_manifest(folder, keep | {"index.html"}):
+        (folder / name).unlink(missing_ok=True)
 
 
 def write_reports(

@@ -323,3 +323,12 @@ def test_report_page_shows_the_use_finding_with_its_annex():
     assert "불가" in page and "별표 4" in page and "용도 판단" in page
     index = index_page(result.summary, {"F": "F.html"}, result.rules_version)
     assert "별표 4" in index and "검토 필요 (심의·협의)" in index and "검토 필요 (자료 보완)" in index
+
+
+def test_a_rerun_removes_only_its_own_stale_pages(tmp_path):
+    from gimpo_gis_plugin.core.permits.report import replace_manifest
+
+    (tmp_path / "mine.html").write_text("the user's own page")
+    assert replace_manifest(tmp_path, {"A.html", "B.html", "index.html"}) == []
+    assert sorted(replace_manifest(tmp_path, {"A.html", "index.html"})) == ["B.html"]
+    assert (tmp_path / "mine.html").exists()

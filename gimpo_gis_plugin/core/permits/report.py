@@ -51,6 +51,23 @@ def page_names(app_ids: list[str]) -> dict[str, str]:
     return names
 
 
+MANIFEST = ".gimpo_permit_reports"  # the pages a run wrote, so the next run removes only its own stale ones
+
+
+def replace_manifest(folder, written: set[str]) -> list[str]:
+    """Record this run's pages in ``folder`` and return the earlier run's pages it no longer writes.
+
+    Only files named in the earlier manifest are ever returned: a report folder that also holds the
+    user's own files keeps them."""
+    from pathlib import Path
+
+    manifest = Path(folder) / MANIFEST
+    earlier = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    stale = [name for name in earlier if name and name not in written and "/" not in name and name != MANIFEST]
+    manifest.write_text("\n".join(sorted(written)) + "\n", encoding="utf-8")
+    return stale
+
+
 def _number(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
