@@ -25,7 +25,7 @@ from ..errors import InputError, MissingColumnsError
 from ..progress import SILENT, Progress
 from .access import EXEMPT_NON_URBAN, NON_URBAN_KIND, RoadIndex, access_finding, access_rule, exempt_access_finding
 from .findings import FAIL, INSUFFICIENT, PASS, REVIEW, Finding
-from .inputs import check_layers, repaired_zoning
+from .inputs import check_extent, check_layers, repaired_zoning
 from .jurisdiction import BASIS_3_2, PLAN_AREA_KINDS, outside_building_act_roads, township_of_pnu, township_of_site
 from .rules import TO_BE_CONFIRMED, PermitRules, load_rules
 from .sites import check_columns, check_figures, resolve_sites, with_english_headers
@@ -224,6 +224,8 @@ def check_permits(
         )
     own_sites = isinstance(applications, gpd.GeoDataFrame) and applications.geometry.notna().all()
     check_layers(zoning, None if own_sites else parcels, overlays, roads)
+    if isinstance(applications, gpd.GeoDataFrame) and applications.geometry.notna().any():
+        check_extent("applications", applications)
     zoning, repaired = repaired_zoning(zoning)
     repairs = {"zoning_polygons_repaired": repaired} if repaired else {}
     if repaired:

@@ -21,6 +21,7 @@ from .geometry import polygonal
 # EPSG:5186 (중부원점, false easting 200 km, northing 600 km): the whole of Korea lies well inside this box.
 KOREA_5186 = (-100_000.0, -100_000.0, 700_000.0, 1_200_000.0)
 LABELS = {
+    "applications": "신청(APPLICATIONS)",
     "zoning": "용도지역(ZONING)",
     "parcels": "지적(PARCELS)",
     "overlays": "중첩 규제(OVERLAYS)",
