@@ -322,11 +322,14 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
         return UseAnswer(
             REVIEW,
             rule,
-            f"{name}: 허용 여부가 세부용도에 따라 다릅니다{cond}. 세부용도(use_detail)를 적어 주십시오",
+            f"{name}: 허용 여부가 세부용도에 따라 다릅니다{cond}. 세부용도(use_detail)를 적어 주십시오 "
+            "(depends on the sub-use: give use_detail)",
             floors_limit,
         )
     if rule.permission == "불허":
-        return UseAnswer(FAIL, rule, f"{name}: 건축할 수 없는 용도입니다{cond}", floors_limit)
+        return UseAnswer(
+            FAIL, rule, f"{name}: 건축할 수 없는 용도입니다{cond} (not permitted in this zone)", floors_limit
+        )
     if rule.permission in ("조례허용", "조례불허"):
         if rule.gimpo == "허용":
             status, text = PASS, f"{name}: 김포시 도시계획 조례로 허용{cond}"
@@ -338,11 +341,11 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
                 REVIEW,
                 rule,
                 f"{name}: {rule.annex} {rule.item} — {how}{cond}. "
-                "김포시 도시계획 조례 별표 확인 필요 (도시계획 부서 협의)",
+                "김포시 도시계획 조례 별표 확인 필요 (도시계획 부서 협의; depends on the city ordinance)",
                 floors_limit,
             )
     else:
-        status, text = PASS, f"{name}: 허용{cond}"
+        status, text = PASS, f"{name}: 허용{cond} (permitted in this zone)"
     if rule.area_below_m2 is not None:
         if area is None:
             return UseAnswer(
