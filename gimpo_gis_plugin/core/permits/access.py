@@ -88,7 +88,16 @@ def access_rule(
 
 
 NON_URBAN_KIND = "비도시지역 진입도로"
-EXEMPT_NON_URBAN = ("단독주택", "농업용창고")
+# 김포시 도시계획 조례 (2013 개정): the access-road rule does not apply to 단독주택 (다가구·다중주택 제외),
+# 축사, 마사, 농업·임업·축산업·수산업용 창고 and 자연장 부지.
+EXEMPT_DETAILS = {"축사", "마사", "농업용창고", "자연장", "자연장지"}
+NOT_EXEMPT_HOUSES = {"다가구주택", "다중주택"}
+
+
+def exempt_from_access_road(use: str, detail: str) -> bool:
+    if use == "단독주택":
+        return detail not in NOT_EXEMPT_HOUSES
+    return detail in EXEMPT_DETAILS
 
 
 def access_finding(app_id: str, site: shapely.Geometry, index: RoadIndex | None, rule: AccessRule | None) -> Finding:
@@ -125,7 +134,8 @@ def exempt_access_finding(app_id: str, township: str, use: str) -> Finding:
         "access",
         "접도",
         PASS,
-        legal_basis="건축법 §3②; 김포시 개발행위허가 운영 기준 (비도시지역 진입도로, 예외) — 확인 필요",
+        legal_basis="건축법 §3②; 김포시 도시계획 조례 개발행위허가 기준 "
+        "(비도시지역 진입도로의 예외, 2013 개정) — 확인 필요",
         detail=f"{township}: 도시지역·지구단위계획구역 밖의 면이라 건축법 §44–47 미적용; "
         f"{use} 은(는) 진입도로 기준의 예외.",
     )

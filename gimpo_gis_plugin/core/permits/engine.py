@@ -23,7 +23,14 @@ import shapely
 
 from ..errors import InputError, MissingColumnsError
 from ..progress import SILENT, Progress
-from .access import EXEMPT_NON_URBAN, NON_URBAN_KIND, RoadIndex, access_finding, access_rule, exempt_access_finding
+from .access import (
+    NON_URBAN_KIND,
+    RoadIndex,
+    access_finding,
+    access_rule,
+    exempt_access_finding,
+    exempt_from_access_road,
+)
 from .findings import FAIL, INSUFFICIENT, PASS, REVIEW, Finding
 from .inputs import check_extent, check_layers, repaired_zoning
 from .jurisdiction import BASIS_3_2, PLAN_AREA_KINDS, outside_building_act_roads, township_of_pnu, township_of_site
@@ -340,7 +347,7 @@ def _access(app_id, site, record, fig, area, zoned, road_index, rules, plan_tree
     use, detail = canonical_use(rules.uses, record.get("proposed_use"), record.get("use_detail"))
     floor_area = fig["floor_area_above"]
     if outside_building_act_roads(township, codes, in_plan):
-        if use in EXEMPT_NON_URBAN or (use == "창고시설" and detail == "농업용창고"):
+        if exempt_from_access_road(use, detail):
             return exempt_access_finding(app_id, name, detail or use)
         finding = access_finding(app_id, site, road_index, access_rule(rules.access, NON_URBAN_KIND, use, 0.0, area))
         finding.legal_basis = "; ".join(p for p in (BASIS_3_2, finding.legal_basis) if p)
