@@ -153,3 +153,49 @@ def test_every_object_gets_the_planted_class_and_every_row_one_class(two_years):
         assert objects.loc[f"building:{bld}", "class"] == NEW
     quiet = objects[objects["class"] == REVALUED]
     assert len(quiet) > 3000 and (quiet["delta_assessed_value"] > 0).all()
+
+
+def test_change_per_legal_dong_and_admin_dong_and_its_headline(two_years, shared_data):
+    import geopandas as gpd
+
+    from gimpo_gis_plugin.core.ledger_change.areas import change_by_admin_dong, change_by_area, change_style, headline
+
+    old, new, _truth, before, after, _expected = two_years
+    result = ledger_change(before, after, parcel_lineage(old, new).links)
+    areas = change_by_area(result.objects, new)
+    assert set(areas["legal_dong_code"]) == {"4157035026", "4157035027", "4157035028"}
+    assert areas["legal_dong_name"].str.contains("월곶면").all()
+    # The objects per class add up to every object, and the Δ to the whole change.
+    class_columns = [c for c in areas.columns if c.startswith("n_")]
+    assert areas[class_columns].to_numpy().sum() == len(result.objects)
+    assert areas["delta_assessed_value"].sum() == pytest.approx(result.objects["delta_assessed_value"].sum())
+    assert "<renderer-v2" in change_style(areas, label_field="legal_dong_name")
+    lines = headline(areas)
+    assert lines[0].startswith("과세표준(시가표준액)이 가장 많이 늘어난 곳: 경기도 김포시 월곶면")
+    admin = gpd.read_file(shared_data / "hangjeongdong_gimpo_2021.geojson").to_crs("EPSG:5186")
+    by_admin = change_by_admin_dong(result.objects, new, admin)
+    assert by_admin.loc[by_admin["adm_nm"].str.contains("월곶면"), "n_revalued"].sum() > 3000
+
+
+def test_findings_over_time_carry_the_survey_status():
+    import geopandas as gpd
+    import shapely
+
+    from gimpo_gis_plugin.core.ledger_change.findings_over_time import findings_over_time
+
+    def findings(rows):
+        return gpd.GeoDataFrame(
+            {"code": [r[0] for r in rows], "pnu": [r[1] for r in rows], "bld_id": "", "row_id": ""},
+            geometry=[shapely.Point(0, 0)] * len(rows),
+            crs="EPSG:5186",
+        )
+
+    last = findings([("AREA_MISMATCH", "1"), ("PARCEL_NOT_TAXED", "2"), ("USE_MISMATCH", "3")])
+    last["check_result"] = ["taxable", None, None]
+    last["notes"] = ["현장 확인", None, None]
+    this = findings([("AREA_MISMATCH", "1"), ("USE_MISMATCH", "3"), ("BUILDING_NOT_TAXED", "4")])
+    current, resolved, counts = findings_over_time(last, this)
+    assert list(current["over_time"]) == ["persisting", "persisting", "new"]
+    assert current["check_result"].iat[0] == "taxable" and current["notes"].iat[0] == "현장 확인"
+    assert list(resolved["pnu"]) == ["2"]
+    assert counts.set_index("status")["findings"].to_dict() == {"resolved": 1, "persisting": 2, "new": 1}
