@@ -143,13 +143,21 @@ class GeoPackageIndex:
 
     def pnu_at(self, x: float, y: float) -> str | None:
         """The PNU of the parcel containing the point; on a shared edge the smaller parcel."""
-        candidates = self._parcels_in(x, y, x, y)
-        if candidates.empty:
-            return None
-        hits = candidates[candidates.geometry.intersects(shapely.Point(x, y))]
-        if hits.empty:
-            return None
-        return str(hits.iloc[int(np.argmin(hits.geometry.area.to_numpy()))]["PNU"])
+        box = "maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
+        rows = self._db.execute(
+            f"SELECT PNU, {_quote(self._geometry[PARCELS])} FROM {PARCELS} "
+            f"WHERE fid IN (SELECT id FROM {_quote(self._rtree)} WHERE {box}) ORDER BY fid",
+            (x, x, y, y),
+        ).fetchall()
+        point = shapely.Point(x, y)
+        best: tuple[tuple[float, int], str] | None = None
+        for position, (pnu, blob) in enumerate(rows):
+            shape = gpkg_geometry(blob)
+            if shape is not None and shapely.intersects(shape, point):
+                key = (shape.area, position)
+                if best is None or key < best[0]:
+                    best = (key, str(pnu))
+        return None if best is None else best[1]
 
     def parcel_row(self, pnu: str) -> pd.Series | None:
         rows = self._by_pnu(PARCELS, pnu, geometry=True)

@@ -30,7 +30,7 @@ from qgis.core import (
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtCore import QCoreApplication, QStandardPaths, Qt, QUrl
 from qgis.PyQt.QtGui import QColor, QIcon
-from qgis.PyQt.QtWidgets import QAction, QDialog, QFileDialog, QInputDialog
+from qgis.PyQt.QtWidgets import QAction, QDialog, QDockWidget, QFileDialog, QInputDialog
 
 from ...core.errors import GimpoError, InputError
 from ...core.inspector.gpkg_index import GeoPackageIndex, has_lookup_indexes
@@ -172,9 +172,24 @@ class ParcelInspector:
                 self.prepare(ask=False)
 
     def show_panel(self) -> None:
-        self.panel.show()
-        self.panel.raise_()
+        """Show the dock as a tab among the right-hand docks (the Processing toolbox opened after the
+        plugin loaded would otherwise stack it into a sliver), at least ``PANEL_WIDTH`` wide."""
         window = self.iface.mainWindow()
+        self.panel.show()
+        if not self.panel.isFloating() and not window.tabifiedDockWidgets(self.panel):
+            right = Qt.DockWidgetArea.RightDockWidgetArea
+            others = [
+                dock
+                for dock in window.findChildren(QDockWidget)
+                if dock is not self.panel
+                and dock.isVisible()
+                and not dock.isFloating()
+                and window.dockWidgetArea(dock) == right
+            ]
+            others.sort(key=lambda d: TABIFY_WITH.index(d.objectName()) if d.objectName() in TABIFY_WITH else 99)
+            if others and window.dockWidgetArea(self.panel) == right:
+                window.tabifyDockWidget(others[0], self.panel)
+        self.panel.raise_()
         if not self.panel.isFloating() and self.panel.width() < PANEL_WIDTH:
             window.resizeDocks([self.panel], [PANEL_WIDTH], Qt.Orientation.Horizontal)
 

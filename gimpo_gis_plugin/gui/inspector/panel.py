@@ -99,12 +99,14 @@ class InspectorPanel(QgsDockWidget):
             tr("사유를 입력하고 확인하면 이번 QGIS 세션 동안만 표시합니다. 표시와 내보내기는 감사기록에 남습니다.")
         )
         form.addRow(self.show_personal_check)
-        self.audit_label = QLabel("", self.settings_box)
+        # Where unmasked displays and exports are logged: always visible, not folded into the settings.
+        self.audit_label = QLabel("", body)
         self.audit_label.setObjectName("gimpo_inspector_audit_label")
         self.audit_label.setWordWrap(True)
         self.audit_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.audit_label.setOpenExternalLinks(True)
-        form.addRow(self.audit_label)
+        layout.addWidget(self.audit_label)
+        self.settings_box.setCollapsed(True)  # the statement gets the height; the layer in use is shown above
         layout.addWidget(self.settings_box)
         self.setWidget(body)
 
