@@ -160,6 +160,7 @@ def run_day() -> None:
         layer = inspector.panel.parcel_layer_combo.currentLayer()
         results["layer_name"] = layer.name() if layer else None
         results["layer_source"] = layer.source() if layer else None
+        results["layer_id"] = layer.id() if layer else None
         settle(500)
         first_click(inspector)
         look_at_dock(inspector)

@@ -132,12 +132,12 @@ def day(small_demo, display) -> dict:
 
 def test_first_click_in_the_demo_project_shows_the_ledger(day, small_demo):
     assert day["plugin_loaded"] and day["ready"]
-    assert day["layer_name"] == "parcels_tax" and "tax_linkage.gpkg" in day["layer_source"]
+    assert day["layer_source"].endswith("tax_linkage.gpkg|layername=parcels_tax")  # not the raw cadastre
     assert "parcels_tax" in day["layer_label"]  # the panel says which layer it reads
     assert day["statement_pnu"] == day["click_pnu"]
     assert day["ledger_rows"] > 0 and day["ledger_rows_shown"] == day["ledger_rows"]
     assert day["findings_shown"] > 0
-    assert day["remembered_layer"].startswith("parcels_tax")
+    assert day["remembered_layer"] == day["layer_id"]  # stored in the project for the next session
 
 
 def test_dock_is_usable_and_tabified(day):
@@ -181,3 +181,14 @@ def test_pdf_statement_from_the_desktop_is_a4_with_the_map_in_its_box(day, tmp_p
     assert max(xs) - min(xs) > 0.9 * (w - 4) and max(ys) - min(ys) > 0.9 * (h - 4)
     text = subprocess.run(["pdftotext", day["pdf"], "-"], capture_output=True, text=True, timeout=60).stdout
     assert "필지 조서" in text and "토지 과세대장" in text and day["click_pnu"][:5] in text
+
+
+def test_demo_project_layers_have_unique_korean_names(small_demo, qgis_app):
+    from qgis.core import QgsProject
+
+    project = QgsProject()
+    assert project.read(str(small_demo / "gimpo_demo.qgz"))
+    names = [layer.name() for layer in project.mapLayers().values()]
+    assert len(names) > 20 and len(names) == len(set(names))
+    assert all(not name.isascii() or name == "CCTV" for name in names), [n for n in names if n.isascii()]
+    project.clear()
