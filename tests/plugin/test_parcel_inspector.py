@@ -61,7 +61,7 @@ def loaded(qgis_iface, qgis_canvas, linkage_gpkg, tmp_path):
     plugin.initGui()
     inspector = plugin.gui.extensions[0]
     inspector.action.trigger()
-    assert inspector.wait_until_ready(120)
+    assert inspector.wait_until_ready(120, indexed=True)
     yield plugin, inspector
     plugin.unload()
     QgsProject.instance().removeAllMapLayers()

@@ -62,15 +62,18 @@ def _quote(name: str) -> str:
 class GeoPackageIndex:
     """Lookups straight from the linkage GeoPackage ``path`` (read-only after the indexes exist)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, add_indexes: bool = True) -> None:
+        """``add_indexes=False`` opens the file as it is (lookups scan until the indexes exist): the GUI
+        then adds them in the background while the first clicks are already answered."""
         self.path = Path(path)
         self.source = str(self.path)
         if not self.path.is_file():
             raise InputError(
                 f"연계 결과 {self.path}가 없습니다.", "gimpo:linktaxledger(세금대장 연계)를 먼저 실행하세요."
             )
-        self.indexes_added = ensure_lookup_indexes(self.path)
-        self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self.indexes_added = ensure_lookup_indexes(self.path) if add_indexes else False
+        # timeout: a background CREATE INDEX holds the write lock for a moment when it commits
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         self._columns = {t: [r[1] for r in self._db.execute(f"PRAGMA table_info({_quote(t)})")] for t in tables}
         for table, required in REQUIRED_COLUMNS.items():
@@ -227,6 +230,9 @@ def ensure_lookup_indexes(path: Path) -> bool:
         return False
     try:
         db = sqlite3.connect(str(path), timeout=10)
+        # No cache spill: a spilling writer takes the file's exclusive lock early, and the clicks reading the
+        # same file meanwhile (the GUI adds the indexes in the background) would wait until it is done.
+        db.execute("PRAGMA cache_spill = OFF")
         try:
             with db:
                 for table, column in wanted:

@@ -28,7 +28,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsRubberBand
-from qgis.PyQt.QtCore import QCoreApplication, QStandardPaths, Qt, QUrl
+from qgis.PyQt.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QColor, QIcon
 from qgis.PyQt.QtWidgets import QAction, QDialog, QDockWidget, QFileDialog, QInputDialog
 
@@ -50,6 +50,7 @@ SETTING_EXPORT_FOLDER = "gimpo_gis_plugin/export_folder"
 TABIFY_WITH = ["ProcessingToolbox", "LayerStyling", "IdentifyResultsDock", "BrowserDock2", "Bookmarks"]
 CADASTRAL_SCALE = 1200  # 지적도 1:1,200: a searched parcel is never shown closer than this
 ZOOM_MARGIN = 0.6  # of the parcel's larger side, on each side
+INDEXING_DELAY_MS = 4000  # a GeoPackage opened the first time gets its lookup indexes after the first answer
 
 
 def audit_log_path() -> Path:
@@ -76,7 +77,11 @@ class ParcelInspector:
         self.index = None
         self._index_key: tuple | None = None
         self.index_from_cache = False
-        self.task: IndexTask | None = None
+        self.task: IndexTask | None = None  # the index is being built: clicks wait for it
+        self.indexing: IndexTask | None = None  # lookup indexes being added: clicks are answered meanwhile
+        self.completions: IndexTask | None = None  # the search box's 법정동 names, loaded once per session
+        self.completions_pending = False
+        self._indexing_due: tuple | None = None  # (GeoPackage, key) whose lookup indexes are still to add
         self._pending: Callable[[], object] | None = None  # the click or search waiting for the index
         self.statement = None
         self.last_click_ms: float | None = None
@@ -127,9 +132,10 @@ class ParcelInspector:
         ):
             with contextlib.suppress(TypeError):  # never connected (setup failed half-way)
                 signal.disconnect(slot)
-        if self.task is not None:
-            with contextlib.suppress(RuntimeError):  # already deleted by the task manager
-                self.task.cancel()
+        for task in (self.task, self.indexing):
+            if task is not None:
+                with contextlib.suppress(RuntimeError):  # already deleted by the task manager
+                    task.cancel()
         self._pending = None
         self.clear_highlight()
         canvas = self.iface.mapCanvas()
@@ -144,7 +150,7 @@ class ParcelInspector:
             self.iface.removeDockWidget(self.panel)
             self.panel.deleteLater()
         self.action = self.tool = self.handler = self.panel = None
-        self.index = self._index_key = self.statement = self.task = None
+        self.index = self._index_key = self.statement = self.task = self.indexing = None
         self.personal.revoke()
 
     # --- state --------------------------------------------------------------------------------------
@@ -310,9 +316,14 @@ class ParcelInspector:
         if self.task is not None and self.task.key == key:
             return
         linkage = layer_choice.linkage_path(layer)
-        if linkage is not None and has_lookup_indexes(linkage):
-            # Indexed before (this or an earlier session): opening takes milliseconds, no task needed.
-            self.index, self._index_key, self.index_from_cache = GeoPackageIndex(linkage), key, True
+        if linkage is not None:
+            # Opening takes milliseconds: clicks are answered at once. A file opened for the first time gets
+            # its lookup indexes in the background; until then a lookup scans its table (still < 1 s).
+            self.index, self._index_key = GeoPackageIndex(linkage, add_indexes=False), key
+            self.index_from_cache = has_lookup_indexes(linkage)
+            if not self.index_from_cache:  # after the first answer (or a few seconds), not against it
+                self._indexing_due = (linkage, key)
+                QTimer.singleShot(INDEXING_DELAY_MS, self._start_indexing)
             self._ready_message()
             return
         build = self._builder(layer)
@@ -321,11 +332,28 @@ class ParcelInspector:
         self.panel.show_message(tr("필지 색인을 준비하고 있습니다… (이 파일은 처음 한 번만)"))
         start(self.task)
 
+    def _start_background(self) -> None:
+        self._start_indexing()
+        self._load_completions()
+
+    def _start_indexing(self) -> None:
+        due, self._indexing_due = self._indexing_due, None
+        if due is not None and self.panel is not None and self._index_key == due[1]:
+            self._add_lookup_indexes(*due)
+
+    def _add_lookup_indexes(self, path: str, key: tuple) -> None:
+        from ...core.inspector.gpkg_index import ensure_lookup_indexes
+
+        def done(task: IndexTask) -> None:
+            if task is self.indexing and self.panel is not None:
+                self.indexing = None
+                self.index_from_cache = task.error is None
+
+        self.indexing = IndexTask(tr("필지 조회: GeoPackage 색인 추가"), key, lambda: ensure_lookup_indexes(path), done)
+        start(self.indexing)
+
     def _builder(self, layer) -> Callable[[], tuple]:
         """What the background task runs, with every path taken from the layers here (main thread)."""
-        linkage = layer_choice.linkage_path(layer)
-        if linkage is not None:
-            return lambda: (GeoPackageIndex(linkage), False)
         buildings = self.panel.building_layer_combo.currentLayer()
         ledger_path = self.panel.ledger_file.filePath()
         if buildings is None or not ledger_path:
@@ -354,17 +382,40 @@ class ParcelInspector:
             pending()
 
     def _ready_message(self) -> None:
-        from ...core.inspector.search import completion_names
-
-        self.panel.set_completions(completion_names())
+        # Background work holds Python's lock part of the time: it starts after the first answer (or soon).
+        QTimer.singleShot(INDEXING_DELAY_MS, self._load_completions)
         self.panel.show_message(
             tr("Ready: {count} parcels. Click a parcel or search.").format(count=f"{len(self.index):,}")
         )
 
-    def wait_until_ready(self, timeout_s: float = 180.0) -> bool:
-        """Let Qt run until the background index is ready (tests, benchmarks, scripted use)."""
+    def _load_completions(self) -> None:
+        """법정동 names for the search box, read in the background (the 법정동 table takes a second to load,
+        and the first click must not wait for it)."""
+        from ...core.inspector.search import completion_names
+
+        if self.completions is not None or self.panel is None:
+            return
+
+        def done(task: IndexTask) -> None:
+            self.completions_pending = False
+            if self.panel is not None and task.result:
+                self.panel.set_completions(task.result)
+
+        self.completions = IndexTask(tr("필지 조회: 법정동 목록"), (), completion_names, done)
+        self.completions_pending = True
+        start(self.completions)
+
+    def wait_until_ready(self, timeout_s: float = 180.0, indexed: bool = False) -> bool:
+        """Let Qt run until the index is ready (tests, benchmarks, scripted use); ``indexed``: and until
+        the GeoPackage's lookup indexes are added and the search box's names are loaded."""
         deadline = time.monotonic() + timeout_s
-        while self.task is not None and time.monotonic() < deadline:
+
+        def busy() -> bool:
+            background = self.indexing is not None or self._indexing_due is not None
+            background = background or self.completions is None or self.completions_pending
+            return self.task is not None or (indexed and background)
+
+        while busy() and time.monotonic() < deadline:
             QCoreApplication.processEvents()
             time.sleep(0.005)
         return self.index is not None
@@ -445,6 +496,7 @@ class ParcelInspector:
         self.highlight(pnu)
         if zoom:
             self.zoom_to(pnu)
+        QTimer.singleShot(0, self._start_background)
 
     # --- highlight and zoom -------------------------------------------------------------------------
     def _band(self, color: QColor, fill: QColor, width: int) -> QgsRubberBand:
