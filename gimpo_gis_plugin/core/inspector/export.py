@@ -31,7 +31,7 @@ COMPACT_CSS = (
 
 
 # An A4 page (180 mm between margins) holds the eleven ledger columns in smaller type, one line a row.
-PRINT_CSS = "th, td.l, td.n, td.note { font-size: 7.5pt; } td.l, td.n { white-space: nowrap; }"
+PRINT_CSS = "th.l, td.l, td.n, td.note { font-size: 7.5pt; } td.l, td.n { white-space: nowrap; }"
 
 
 def _won(value: int) -> str:
@@ -82,7 +82,7 @@ def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine], compact: boo
         return '<p class="muted">과세대장 없음 (no ledger rows)</p>'
     columns = ["연도", "대상", "지분", "과세면적 ㎡", "과세용도", "시가표준액 천원" if compact else "시가표준액"]
     columns += ["재산세액", "납세자"] + ([] if compact else ["주민번호"]) + ["과세번호", "비고"]
-    head = "<tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
+    head = "<tr>" + "".join(f"<th class='l'>{c}</th>" for c in columns) + "</tr>"
     body = []
     for r in lines:
         value = f"{round(r.assessed_value / 1000):,}" if compact else _won(r.assessed_value)

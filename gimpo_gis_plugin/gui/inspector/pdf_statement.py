@@ -19,7 +19,7 @@ from qgis.core import (
     QgsMapSettings,
     QgsRectangle,
 )
-from qgis.PyQt.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from qgis.PyQt.QtCore import QMarginsF, QPointF, QRectF, Qt, QUrl
 from qgis.PyQt.QtGui import (
     QBrush,
     QColor,
@@ -41,6 +41,7 @@ CSS_DPI = 96  # Qt's default dpi: the unit of an HTML image's width and height
 MARGIN_MM = 15.0
 MAP_WIDTH_MM = 180.0
 MAP_HEIGHT_MM = 110.0
+FOOTER_MM = 6.0
 SCALES = (500, 600, 1000, 1200, 2400, 3000, 5000, 6000, 10000, 25000, 50000)
 # NanumBarunGothic: its PDF text extracts with spaces (NanumGothic's space glyph comes out as U+0001).
 FONT = "NanumBarunGothic"
@@ -160,31 +161,35 @@ def write_pdf(path: str | Path, html: str, map_image: QImage, scale: int) -> Pdf
     )
     writer.setTitle("필지 조서")
     writer.setCreator("김포 GIS")
-    page = writer.pageLayout().paintRectPixels(DPI)
+    paint = writer.pageLayout().paintRectPixels(DPI)
+    footer = _mm(FOOTER_MM)  # the page number has its own strip below the text
+    page = QRectF(0, 0, paint.width(), paint.height() - footer)
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
     document.setDefaultFont(QFont(FONT, 9))
     image_resource = QTextDocument.ResourceType.ImageResource
     document.addResource(getattr(image_resource, "value", image_resource), QUrl(MAP_NAME), map_image)
     document.setHtml(html)
-    document.setPageSize(QSizeF(page.width(), page.height()))
     document.setDocumentMargin(0)
+    document.setTextWidth(page.width())  # one long page; cut below into A4 pages between lines
     box = _image_box(document)
+    cuts = page_cuts(document, page.height())
     painter = QPainter(writer)
-    pages = document.pageCount()
+    pages = len(cuts) - 1
     for number in range(pages):
         if number:
             writer.newPage()
+        top, bottom = cuts[number], cuts[number + 1]
         painter.save()
-        painter.translate(0, -number * page.height())
-        document.drawContents(painter, QRectF(0, number * page.height(), page.width(), page.height()))
+        painter.translate(0, -top)
+        document.drawContents(painter, QRectF(0, top, page.width(), bottom - top))
         painter.restore()
         font = QFont(FONT)
         font.setPixelSize(round(_mm(2.5)))
         painter.setFont(font)
         painter.setPen(QColor("#666666"))
         painter.drawText(
-            QRectF(0, page.height() - _mm(1), page.width(), _mm(5)),
+            QRectF(0, page.height() + _mm(1), page.width(), footer - _mm(1)),
             f"{number + 1} / {pages}",
             QTextOption(Qt.AlignmentFlag.AlignRight),
         )
@@ -192,6 +197,29 @@ def write_pdf(path: str | Path, html: str, map_image: QImage, scale: int) -> Pdf
     to_mm = 25.4 / DPI
     map_box = (MARGIN_MM + box.x() * to_mm, MARGIN_MM + box.y() * to_mm, box.width() * to_mm, box.height() * to_mm)
     return PdfStatement(Path(path), scale, pages, map_box)
+
+
+def page_cuts(document: QTextDocument, height: float) -> list[float]:
+    """Where pages end: at most ``height`` apart and never through a line of text, an image or a table
+    row (Qt's own pagination splits a heading across two pages when it falls on the boundary)."""
+    layout = document.documentLayout()
+    spans = []
+    block = document.begin()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        lines = block.layout()
+        for number in range(lines.lineCount()):
+            line = lines.lineAt(number)
+            spans.append((rect.top() + line.y(), rect.top() + line.y() + line.height()))
+        block = block.next()
+    end = layout.documentSize().height()
+    cuts = [0.0]
+    while end - cuts[-1] > height:
+        limit = cuts[-1] + height
+        crossing = [top for top, bottom in spans if top < limit < bottom and top > cuts[-1]]
+        cuts.append(min(crossing) if crossing else limit)
+    cuts.append(end)
+    return cuts
 
 
 def _image_box(document: QTextDocument) -> QRectF:
