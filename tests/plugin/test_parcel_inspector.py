@@ -486,3 +486,22 @@ def test_live_on_picked_parcel_building_layers_and_ledger_file(qgis_iface, qgis_
     finally:
         plugin.unload()
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_a_new_linkage_run_replacing_the_file_is_read_at_the_next_click(
+    loaded,
+    qgis_canvas,
+    linkage_gpkg,
+    inspector_linkage,  # noqa: F811
+    tmp_path,
+):
+    import os
+
+    _, inspector = loaded
+    before = inspector.index
+    rewritten = linkage_gpkg.with_name("rewritten.gpkg")
+    shutil.copy(linkage_gpkg, rewritten)
+    os.replace(rewritten, linkage_gpkg)  # as gimpo:linktaxledger writes: a new file renamed into place
+    point = inside(inspector_linkage[0].parcels_tax, inspector_linkage[1])
+    click(qgis_canvas, inspector.tool, point.x, point.y)
+    assert inspector.index is not before and inspector.statement.pnu == inspector_linkage[1]

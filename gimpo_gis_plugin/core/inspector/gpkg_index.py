@@ -38,6 +38,7 @@ LOOKUPS = (
     ("ledger_unmatched", "pnu"),
 )
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+RECENT = 24  # answers kept: a few parcels' rows, a few tables each
 
 
 def index_name(table: str, column: str) -> str:
@@ -72,6 +73,7 @@ class GeoPackageIndex:
                 f"연계 결과 {self.path}가 없습니다.", "gimpo:linktaxledger(세금대장 연계)를 먼저 실행하세요."
             )
         self.indexes_added = ensure_lookup_indexes(self.path) if add_indexes else False
+        self._version = _file_version(self.path)
         # timeout: a background CREATE INDEX holds the write lock for a moment when it commits
         self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -98,6 +100,15 @@ class GeoPackageIndex:
         ).fetchone()
         self._crs = _crs(srs)
         self._count = self._db.execute(f"SELECT COUNT(*) FROM {_quote(PARCELS)}").fetchone()[0]
+        self._recent: dict[tuple, pd.DataFrame] = {}
+
+    def is_current(self) -> bool:
+        """False once the file was replaced or changed (a new linkage run, or our indexes added): the
+        caller opens it again rather than answer from the old file or the old rows."""
+        try:
+            return _file_version(self.path) == self._version
+        except OSError:
+            return False
 
     # --- plumbing -----------------------------------------------------------------------------------
     def close(self) -> None:
@@ -120,6 +131,16 @@ class GeoPackageIndex:
         return pd.DataFrame(records, columns=names)
 
     def _by_pnu(self, table: str, pnu: str, geometry: bool = False) -> pd.DataFrame:
+        """Rows of one parcel; the last few answers are kept (a click asks for the buildings twice:
+        the statement and the highlight)."""
+        key = (table, pnu, geometry)
+        if key not in self._recent:
+            if len(self._recent) >= RECENT:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[key] = self._query_by_pnu(table, pnu, geometry)
+        return self._recent[key]
+
+    def _query_by_pnu(self, table: str, pnu: str, geometry: bool) -> pd.DataFrame:
         column = "PNU" if table == PARCELS else "pnu"
         frame = self._rows(table, f"{_quote(column)} = ?", (pnu,), geometry)
         for name in ("pnu", "bld_id"):
@@ -163,7 +184,7 @@ class GeoPackageIndex:
         return None if best is None else best[1]
 
     def parcel_row(self, pnu: str) -> pd.Series | None:
-        rows = self._by_pnu(PARCELS, pnu, geometry=True)
+        rows = self._by_pnu(PARCELS, pnu)
         return None if rows.empty else rows.iloc[0]
 
     def parcel_geometry(self, pnu: str):
@@ -204,6 +225,11 @@ class GeoPackageIndex:
         picked = self._rows(PARCELS, f"fid IN ({','.join(str(int(f)) for f in fids)})", (), geometry=True)
         points = picked.geometry.representative_point()
         return [(str(p), pt.x, pt.y) for p, pt in zip(picked["PNU"], points, strict=True)]
+
+
+def _file_version(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _crs(srs: tuple | None):

@@ -430,6 +430,9 @@ class ParcelInspector:
     def _when_ready(self, action: Callable[[], object]) -> bool:
         """Run ``action`` now when the index is ready, else when it is (True: ran now)."""
         self.panel.show()
+        if isinstance(self.index, GeoPackageIndex) and not self.index.is_current():
+            self.index.close()  # the linkage was run again (or our indexes were added): open the new file
+            self.index = self._index_key = None
         if self.index is None or self.task is not None:
             try:
                 self.prepare()
