@@ -173,11 +173,25 @@ FIGURES: dict[str, Callable[[Path], Figures]] = {
 }
 
 
+# Korean breaks between any two syllables unless told not to: in a narrow column a label then stands
+# one syllable a line (vertical text). Labels break only at spaces (keep-all), numbers never; a row whose
+# label starts with spaces is a sub-item and is indented (HTML would drop the spaces).
+_LABEL_STYLE = "word-break:keep-all;overflow-wrap:normal;vertical-align:top"
+_VALUE_STYLE = "white-space:nowrap;text-align:right;vertical-align:top;padding-left:1em"
+
+
 def figures_html(rows: Figures) -> str:
     if not rows:
         return ""
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f"<table class='figures'>{body}</table>"
+    body = []
+    for label, value in rows:
+        indent = len(label) - len(label.lstrip(" "))
+        style = _LABEL_STYLE + (f";padding-left:{0.6 * indent:.1f}em" if indent else "")
+        body.append(
+            f"<tr><th style='{style}'>{html.escape(label.strip())}</th>"
+            f"<td style='{_VALUE_STYLE}'>{html.escape(value)}</td></tr>"
+        )
+    return f"<table class='figures' style='word-break:keep-all'>{''.join(body)}</table>"
 
 
 def first_not_permitted(out: Path) -> tuple[str, str] | None:

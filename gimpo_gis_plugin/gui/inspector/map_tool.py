@@ -19,7 +19,7 @@ def pnu_field(layer: QgsMapLayer | None) -> str | None:
     (building layers carry their parcel's PNU too: a building id field tells them apart)."""
     if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return None
-    if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
         return None
     names = {f.name() for f in layer.fields()}
     if names.intersection(BUILDING_ID_FIELDS):
