@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,33 +67,47 @@ def pdf_page(pdf: Path) -> None:
 
 
 def report_pictures() -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.PyQt.QtCore import QEventLoop, QSize, QTimer, QUrl
-    from qgis.PyQt.QtGui import QImage, QPainter
-    from qgis.PyQt.QtWebKitWidgets import QWebPage
-    from qgis.PyQt.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    page = QWebPage()
-    page.setViewportSize(QSize(1200, 900))
-    loop = QEventLoop()
-    page.mainFrame().loadFinished.connect(lambda _ok: loop.quit())
-    QTimer.singleShot(60000, loop.quit)
-    page.mainFrame().load(QUrl.fromLocalFile(str(OUT / "report.html")))
-    loop.exec()
-    frame = page.mainFrame()
-    size = frame.contentsSize()
-    page.setViewportSize(QSize(1200, size.height()))
-    whole = QImage(1200, size.height(), QImage.Format.Format_ARGB32)
-    whole.fill(0xFFFFFFFF)
-    painter = QPainter(whole)
-    frame.render(painter)
-    painter.end()
-    whole.copy(0, 0, 1200, 1400).save(str(SHOTS / "report_top.png"))
-    figures = frame.findFirstElement("table.figures").geometry()
-    top = max(0, figures.top() - 120)
-    whole.copy(0, top, 1200, figures.height() + 240).save(str(SHOTS / "report_figures.png"))
-    del app
+    """The demo report as a browser shows it (Debian's headless Chromium; QtWebKit is gone in Qt6)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        print("[screenshots] chromium is not installed: report pictures skipped", flush=True)
+        return
+    report = OUT / "report.html"
+    scrolled = OUT / ".report_figures.html"  # beside the report, so its pictures resolve
+    scrolled.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>addEventListener('load',()=>document.querySelector('table.figures')"
+            "?.scrollIntoView({block:'center'}))</script></body>",
+        ),
+        encoding="utf-8",
+    )
+    try:
+        for page, name in ((report, "report_top.png"), (scrolled, "report_figures.png")):
+            with tempfile.TemporaryDirectory() as profile:
+                subprocess.run(
+                    [
+                        browser,
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        f"--user-data-dir={profile}",
+                        "--hide-scrollbars",
+                        "--window-size=1200,1400",
+                        "--virtual-time-budget=5000",
+                        f"--screenshot={SHOTS / name}",
+                        page.as_uri(),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=120,
+                )
+    finally:
+        scrolled.unlink(missing_ok=True)
 
 
 def gallery() -> Path:

@@ -124,7 +124,7 @@ class ValveIsolation(GimpoAlgorithm):
                 self.HOUSEHOLD_FIELD,
                 self.tr("Households (세대수) field"),
                 parentLayerParameterName=self.BUILDINGS,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             )
         )
@@ -136,7 +136,7 @@ class ValveIsolation(GimpoAlgorithm):
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
-                    name, self.tr(label), QgsProcessingParameterNumber.Double, default, minValue=0.0
+                    name, self.tr(label), QgsProcessingParameterNumber.Type.Double, default, minValue=0.0
                 )
             )
         self.addParameter(
