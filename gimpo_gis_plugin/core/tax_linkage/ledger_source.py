@@ -34,7 +34,7 @@ class SourceText:
 
 
 def file_kind(path: Path, data: bytes) -> str:
-    """"xlsx", "xls" or "text" by the file's first bytes; a name that says otherwise is refused in plain
+    """ "xlsx", "xls" or "text" by the file's first bytes; a name that says otherwise is refused in plain
     words (a CSV renamed .xlsx, a workbook renamed .csv)."""
     named_workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
     if data.startswith(_ZIP):

@@ -120,9 +120,7 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
     raw.columns = headers
     used = resolve_columns(headers, mapping, path)
     lines = pd.Series(np.arange(first_line + 1, first_line + 1 + len(raw)), index=raw.index)
-    rows = pd.DataFrame(
-        {name: raw[used[name]] if name in used else "" for name in KEYS}, index=raw.index, copy=False
-    )
+    rows = pd.DataFrame({name: raw[used[name]] if name in used else "" for name in KEYS}, index=raw.index, copy=False)
     rows = _clean_text(rows, used, strip=raw.attrs.get("padded", True))
     warnings: list[str] = []
     rows["source_row"] = lines.to_numpy()
@@ -314,7 +312,8 @@ def resolve_columns(headers: list[str], mapping: dict[str, str], path: Path) -> 
             f"{path.name}: 필요한 열을 찾지 못했습니다: {wanted}. 파일의 머리글: {', '.join(headers)}. "
             f"알아보는 키: {', '.join(KEYS)}. "
             f"(missing column(s) {', '.join(missing)}; the file has: {', '.join(headers)}.)",
-            '열 대응표(COLUMN_MAP)로 머리글을 알려 주세요 (give a column map), 예: {"taxed_area": "면적", "pnu": "필지번호"}.',
+            "열 대응표(COLUMN_MAP)로 머리글을 알려 주세요 (give a column map), "
+            '예: {"taxed_area": "면적", "pnu": "필지번호"}.',
         )
     return used
 
@@ -337,7 +336,7 @@ def _clean_text(rows: pd.DataFrame, used: dict[str, str], strip: bool) -> pd.Dat
 
 
 def _row_status(rows: pd.DataFrame, used: dict[str, str]) -> np.ndarray:
-    """"total" for 합계 / 소계 / 총계 rows, "blank" for rows with nothing in the columns read, else ""."""
+    """ "total" for 합계 / 소계 / 총계 rows, "blank" for rows with nothing in the columns read, else ""."""
     text_columns = [c for c in used if c not in NUMERIC]
     words = sorted(vocabulary.summary_words(), key=len, reverse=True)
     pattern = r"^\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in words) + r")\s*[:：]?\s*$"
