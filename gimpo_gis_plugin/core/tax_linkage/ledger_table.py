@@ -423,7 +423,7 @@ def _read_numbers(rows: pd.DataFrame, name: str, used: dict[str, str], live: np.
         bad = written & live & ~(np.isfinite(array) & (array >= 0) & (array <= NUMBER_LIMITS[name]))
     if bad.any():
         header = used.get(name, NUMBER_LABELS[name])
-        if bad.sum() > 0.5 * max(int((written & live).sum()), 1) and bad.sum() >= 3:
+        if bad.sum() > 0.5 * max(int((written & live).sum()), 1) and bad.sum() >= 20:
             first = rows.loc[bad, ["source_row", name]].head(5).itertuples(index=False)
             shown = ", ".join(f"{line}행 {value!r}" for line, value in first)
             raise InputError(

@@ -35,6 +35,7 @@ from .buildings import BUILDING_COLUMNS, building_fields, building_use_classes, 
 from .detectors import Evidence, combine, run_detectors
 from .detectors.building_not_taxed import register_findings
 from .layers import LEDGER_OUTPUT_COLUMNS, findings_layer, ledger_output, object_layers, summary_table
+from .ledger_table import NUMBER_LIMITS
 from .masking import mask_resident_numbers_in_text
 from .options import LinkageOptions
 from .parcels import check_parcel_layer, jimok_from_jibun, legal_dong_names, parcel_fields, prepare_parcels
@@ -207,9 +208,9 @@ def _ledger_rows(ledger: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             ledger[column] = np.nan if column in ("taxed_area", "assessed_value", "tax") else ""
     if (ledger["source_row"] == "").all():
         ledger["source_row"] = np.arange(2, len(ledger) + 2)
-    for column in ("taxed_area", "assessed_value", "tax"):  # frames not from read_ledger: no inf, no text
-        values = pd.to_numeric(ledger[column], errors="coerce")
-        ledger[column] = values.where(np.isfinite(values.astype(float)))
+    for column, limit in NUMBER_LIMITS.items():  # frames not from read_ledger: no inf, no text, no -500
+        values = pd.to_numeric(ledger[column], errors="coerce").astype(float)
+        ledger[column] = values.where(np.isfinite(values) & (values >= 0) & (values <= limit))
     if "row_status" not in ledger:
         return ledger, _no_excluded()
     status = ledger["row_status"].fillna("").astype(str)

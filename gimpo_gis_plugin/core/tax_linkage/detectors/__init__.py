@@ -21,6 +21,8 @@ from . import (
 )
 from .evidence import FINDING_COLUMNS, Evidence
 
+MAX_STAKE = 1e13  # won: beyond any parcel's tax; larger figures come from broken values, never priced
+
 DETECTORS = (
     building_not_taxed,
     parcel_not_taxed,
@@ -45,7 +47,7 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "tax_at_stake" else object) for c in columns})
     frame = pd.concat(frames, ignore_index=True)[columns]
     stake = pd.to_numeric(frame["tax_at_stake"], errors="coerce").to_numpy(dtype=float)
-    stake[~np.isfinite(stake) | (stake < 0)] = 0.0
+    stake[~np.isfinite(stake) | (stake < 0) | (stake > MAX_STAKE)] = 0.0
     frame["tax_at_stake"] = np.round(stake, -1).astype(np.int64)
     return frame
 
