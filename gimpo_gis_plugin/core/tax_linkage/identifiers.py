@@ -52,7 +52,12 @@ def check_identifier_column(
     ints or floats (NaN elsewhere). ``lines``: the line of each row in the file, for the message."""
     rule = RULES[key]
     text = values
-    floats = text.str.match(_FLOAT_TEXT).to_numpy(dtype=bool)
+    floats = np.zeros(len(text), dtype=bool)
+    zeros = rule.length - EXCEL_DIGITS
+    whole, empty, numberish, rounded = _shapes(text, rule.length, zeros)
+    maybe = numberish & ~whole & ~empty
+    if maybe.any():  # only texts with "." or "e" can be floats: a regex over every row costs time
+        floats[maybe] = text[maybe].str.match(_FLOAT_TEXT).to_numpy(dtype=bool)
     if numeric_cells is not None:
         is_float_cell = numeric_cells.map(lambda v: isinstance(v, float) and not np.isnan(v)).to_numpy(dtype=bool)
         floats |= is_float_cell
@@ -74,12 +79,25 @@ def check_identifier_column(
             text = text.copy()
             text[short] = "0" + text[short]
         return text
-    full = (text.str.len() == rule.length) & text.str.isdigit()
-    if int(full.sum()) >= MIN_ROWS_FOR_PATTERN:
-        zeros = rule.length - EXCEL_DIGITS
-        if text[full].str.endswith("0" * zeros).all():
-            _refuse(rule, source, header, lines[full], values[full], f"끝 {zeros}자리가 모두 0 (반올림된 숫자)")
+    if numeric_cells is not None:  # recovered integers are whole identifiers too
+        whole, _, _, rounded = _shapes(text, rule.length, zeros)
+    if int(whole.sum()) >= MIN_ROWS_FOR_PATTERN and rounded[whole].all():
+        _refuse(rule, source, header, lines[whole], values[whole], f"끝 {zeros}자리가 모두 0 (반올림된 숫자)")
     return text
+
+
+def _shapes(text: pd.Series, length: int, zeros: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which texts are exactly ``length`` ASCII digits, which are empty, which hold ".", "e" or "E" (a
+    float's marks), and which end in ``zeros`` zeros (what rounding to 15 digits leaves), read from the
+    code points with numpy: fixed width ``length + 3``, so a longer text shows too many characters and
+    a float's ".0" tail is still seen."""
+    width = length + 3
+    codes = text.to_numpy(dtype=f"U{width}").view(np.uint32).reshape(len(text), width)
+    n = (codes != 0).sum(axis=1)
+    digits = ((codes >= ord("0")) & (codes <= ord("9"))).sum(axis=1)
+    marks = ((codes == ord(".")) | (codes == ord("e")) | (codes == ord("E"))).any(axis=1)
+    rounded = (codes[:, length - zeros : length] == ord("0")).all(axis=1) if zeros > 0 else np.zeros(len(text), bool)
+    return (n == length) & (digits == length), n == 0, marks, rounded
 
 
 def _refuse(rule: IdentifierRule, source: str, header: str, lines: pd.Series, values: pd.Series, how: str) -> None:

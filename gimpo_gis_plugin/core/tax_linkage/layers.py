@@ -35,7 +35,7 @@ LEDGER_OUTPUT_COLUMNS = [
     "resident_no",
     "source_row",
 ]
-FREE_TEXT = ("row_id", "year", "object_kind", "address", "share", "taxed_use", "reason", "same_as")
+FREE_TEXT = ("year", "object_kind", "address", "share", "taxed_use", "reason")  # not the ids
 
 
 def ledger_output(rows: pd.DataFrame, show_personal_data: bool, extra: list[str]) -> pd.DataFrame:

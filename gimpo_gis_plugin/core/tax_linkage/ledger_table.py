@@ -320,35 +320,40 @@ def resolve_columns(headers: list[str], mapping: dict[str, str], path: Path) -> 
 
 def _clean_text(rows: pd.DataFrame, used: dict[str, str], strip: bool) -> pd.DataFrame:
     """Blanks around values stripped (when the file has any) and the words exports write for empty
-    (NULL, nan, -) made empty; only on the columns read."""
-    nulls = vocabulary.null_words()
+    (NULL, nan, -) made empty; only on the columns read (a hash lookup per column, no per-row Python)."""
+    spellings = _null_spellings()
     for name in used:
         column = rows[name].astype(str)
         if strip:
             column = column.str.strip()
-        short = column.str.len() <= 5
-        if short.any():
-            empty = short & column.str.lower().isin(nulls)
-            if empty.any():
-                column = column.mask(empty, "")
+        empty_word = column.isin(spellings).to_numpy()
+        if empty_word.any():
+            column = column.mask(empty_word, "")
         rows[name] = column
     return rows
 
 
+def _null_spellings() -> list[str]:
+    """The null words as exports write them: lower, upper and title case."""
+    words = vocabulary.null_words()
+    return sorted({form for w in words for form in (w, w.upper(), w.title(), w.capitalize())} | {"NaN", "(null)"})
+
+
 def _row_status(rows: pd.DataFrame, used: dict[str, str]) -> np.ndarray:
-    """ "total" for 합계 / 소계 / 총계 rows, "blank" for rows with nothing in the columns read, else ""."""
-    text_columns = [c for c in used if c not in NUMERIC]
-    words = sorted(vocabulary.summary_words(), key=len, reverse=True)
-    pattern = r"^\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in words) + r")\s*[:：]?\s*$"
+    """ "total" for 합계 / 소계 / 총계 rows, "blank" for rows with nothing in the columns read, else "".
+    A totals row names no kind of taxed object, so only rows whose 과세대상구분 is not a known kind are
+    searched for the words (a regex over every row costs seconds at 400,000 rows)."""
+    candidates = (vocabulary.object_kind_of(rows["object_kind"]) == "").to_numpy()
     total = np.zeros(len(rows), dtype=bool)
-    for column in text_columns:
-        values = rows[column]
-        maybe = (values.str.len() <= 12).to_numpy() & (values != "").to_numpy()
-        if maybe.any():
-            total[maybe] |= values[maybe].str.match(pattern, case=False).to_numpy(dtype=bool)
+    if candidates.any():
+        words = sorted(vocabulary.summary_words(), key=len, reverse=True)
+        pattern = r"^\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in words) + r")\s*[:：]?\s*$"
+        for column in (c for c in used if c not in NUMERIC):
+            values = rows.loc[candidates, column]
+            total[candidates] |= values.str.match(pattern, case=False).to_numpy(dtype=bool)
     blank = np.ones(len(rows), dtype=bool)
     for column in used:
-        blank &= (rows[column] == "").to_numpy()
+        blank &= ~rows[column].to_numpy().astype(bool)  # "" is falsy: no string comparison per row
     status = np.full(len(rows), "", dtype=object)
     status[total] = EXCLUDED_TOTAL
     status[blank & ~total] = EXCLUDED_BLANK
@@ -412,12 +417,12 @@ def _read_numbers(rows: pd.DataFrame, name: str, used: dict[str, str], live: np.
     the column and the value; when most rows fail, the column is the wrong one and the run stops."""
     values = rows[name].astype(str)
     numbers = pd.to_numeric(values, errors="coerce")
-    odd = numbers.isna().to_numpy() & (values != "").to_numpy()
+    written = values.to_numpy().astype(bool)  # "" is falsy
+    odd = numbers.isna().to_numpy() & written
     if odd.any():  # only the few written with separators or units need cleaning
         cleaned = values[odd].str.replace(_NUMBER_NOISE, "", regex=True)
         numbers[odd] = pd.to_numeric(cleaned, errors="coerce")
     numbers = numbers.astype(float)
-    written = (values != "").to_numpy()
     array = numbers.to_numpy()
     with np.errstate(invalid="ignore"):
         bad = written & live & ~(np.isfinite(array) & (array >= 0) & (array <= NUMBER_LIMITS[name]))

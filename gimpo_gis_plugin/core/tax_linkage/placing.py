@@ -16,10 +16,11 @@ import pandas as pd
 from ..pnu import clean_pnu, pnu_valid
 from ..progress import Progress
 from .address import AddressResolver
-from .vocabulary import BUILDING, HOUSE, LAND, MAPPED_KINDS, object_kind_of
+from .vocabulary import AIRCRAFT, BUILDING, HOUSE, LAND, MAPPED_KINDS, SHIP, object_kind_of
 
 ON_BUILDING = (BUILDING, HOUSE)  # kinds placed on a building
-NOT_ON_MAP = "OBJECT_NOT_ON_MAP"  # 선박, 항공기: no parcel, no finding
+NOT_ON_MAP = "OBJECT_NOT_ON_MAP"
+KINDS = [LAND, BUILDING, HOUSE, SHIP, AIRCRAFT, ""]  # 선박, 항공기: no parcel, no finding
 
 
 def share_fraction(values: pd.Series) -> np.ndarray:
@@ -47,7 +48,8 @@ def _share_value(text: str) -> float:
 def resolve_rows(ledger: pd.DataFrame, resolver: AddressResolver, progress: Progress) -> tuple[pd.DataFrame, list[str]]:
     """Add kind, pnu (resolved), pnu_source, and reason_code/reason for rows that cannot be placed."""
     rows = ledger.copy(deep=False)  # every column changed below is first replaced by a new one
-    rows["kind"] = object_kind_of(rows["object_kind"]).to_numpy()
+    # A categorical: the many tests on the kind below compare small codes, not strings.
+    rows["kind"] = pd.Categorical(object_kind_of(rows["object_kind"]).to_numpy(), categories=KINDS)
     rows["pnu"] = clean_pnu(rows["pnu"])
     rows["bld_id"] = rows["bld_id"].fillna("").astype(str).str.strip()
     given_valid = pnu_valid(rows["pnu"])
@@ -56,16 +58,16 @@ def resolve_rows(ledger: pd.DataFrame, resolver: AddressResolver, progress: Prog
     rows["reason_code"] = read_code
     rows["reason"] = rows["read_reason"].fillna("").astype(str) if "read_reason" in rows else ""
     on_map = rows["kind"].isin(list(MAPPED_KINDS)).to_numpy()
-    need_address = ~given_valid & on_map & (rows["reason_code"] == "").to_numpy()
+    need_address = ~given_valid & on_map & _open(rows)
     warnings = resolve_addresses(rows, need_address, resolver, progress)
-    unknown = (rows["kind"] == "") & (rows["reason_code"] == "")
+    unknown = (rows["kind"] == "").to_numpy() & _open(rows)
     rows.loc[unknown, "reason_code"] = "OBJECT_KIND_UNKNOWN"
     rows.loc[unknown, "reason"] = (
         "과세대상구분 "
         + rows.loc[unknown, "object_kind"].astype(str).map(repr)
         + "을(를) 알 수 없음: 토지·건축물·주택·선박·항공기가 아님 (unknown kind of taxed object)"
     )
-    elsewhere = ~on_map & (rows["kind"] != "").to_numpy() & (rows["reason_code"] == "").to_numpy()
+    elsewhere = ~on_map & (rows["kind"] != "").to_numpy() & _open(rows)
     rows.loc[elsewhere, "reason_code"] = NOT_ON_MAP
     rows.loc[elsewhere, "reason"] = "선박·항공기는 지도에 없는 과세물건 (ship or aircraft: not on the map)"
     return rows, warnings
@@ -104,10 +106,17 @@ def resolve_addresses(
     return [f"{message} ({count}행)" for message, count in warnings.items()]
 
 
+def _open(rows: pd.DataFrame) -> np.ndarray:
+    """Rows without a reason yet ("" is falsy: no string comparison per row)."""
+    return ~rows["reason_code"].to_numpy().astype(bool)
+
+
 def place_on_parcels(rows: pd.DataFrame, parcel_pnus: pd.Index) -> None:
-    """Land and 주택 rows whose PNU names no parcel: LEDGER_NO_PARCEL."""
-    on_parcel = rows["kind"].isin([LAND, HOUSE]) & (rows["reason_code"] == "")
-    no_parcel = on_parcel & ~rows["pnu"].isin(parcel_pnus)
+    """Land and 주택 rows whose PNU names no parcel: LEDGER_NO_PARCEL. Marks ``_on_parcel`` for the next
+    stage (the PNU test is the costly one: done once)."""
+    rows["_on_parcel"] = rows["pnu"].isin(parcel_pnus).to_numpy()
+    on_parcel = rows["kind"].isin([LAND, HOUSE]).to_numpy() & _open(rows)
+    no_parcel = on_parcel & ~rows["_on_parcel"].to_numpy()
     rows.loc[no_parcel, "reason_code"] = "LEDGER_NO_PARCEL"
     rows.loc[no_parcel, "reason"] = "고유번호 " + rows.loc[no_parcel, "pnu"] + "인 필지가 없음 (no parcel has this PNU)"
 
@@ -117,9 +126,12 @@ def place_on_buildings(rows: pd.DataFrame, buildings: gpd.GeoDataFrame, parcel_p
     floor area is closest to the row's (co-owner rows scaled by their share); a row without an area
     takes a building only when its parcel has one. Building rows that find none get a reason; 주택
     rows keep their parcel and are marked ``house_without_building``."""
-    placeable = rows["kind"].isin(list(ON_BUILDING)) & (rows["reason_code"] == "")
+    placeable = rows["kind"].isin(list(ON_BUILDING)).to_numpy() & _open(rows)
     rows["matched_bld_id"] = ""
-    by_id = placeable & (rows["bld_id"] != "") & rows["bld_id"].isin(buildings["bld_id"])
+    has_id = rows["bld_id"].to_numpy().astype(bool)
+    by_id = placeable & has_id
+    if by_id.any():
+        by_id[by_id] = rows.loc[by_id, "bld_id"].isin(buildings["bld_id"]).to_numpy()
     rows.loc[by_id, "matched_bld_id"] = rows.loc[by_id, "bld_id"]
     rest = rows.index[placeable & ~by_id]
     if len(rest):
@@ -139,11 +151,11 @@ def place_on_buildings(rows: pd.DataFrame, buildings: gpd.GeoDataFrame, parcel_p
             if len(candidates):
                 best = candidates.loc[gap.groupby(candidates["index"]).idxmin()]
                 rows.loc[best["index"].to_numpy(), "matched_bld_id"] = best["bld_id"].to_numpy()
-    unplaced = placeable & (rows["matched_bld_id"] == "")
-    house = unplaced & (rows["kind"] == HOUSE)
-    rows["house_without_building"] = house.to_numpy() & rows["pnu"].isin(parcel_pnus).to_numpy()
-    building = unplaced & (rows["kind"] == BUILDING)
-    no_parcel = building & ~rows["pnu"].isin(parcel_pnus)
+    unplaced = placeable & ~rows["matched_bld_id"].to_numpy().astype(bool)
+    on_parcel = rows["_on_parcel"].to_numpy() if "_on_parcel" in rows else rows["pnu"].isin(parcel_pnus).to_numpy()
+    rows["house_without_building"] = unplaced & (rows["kind"] == HOUSE).to_numpy() & on_parcel
+    building = unplaced & (rows["kind"] == BUILDING).to_numpy()
+    no_parcel = building & ~on_parcel
     rows.loc[no_parcel, "reason_code"] = "LEDGER_NO_PARCEL"
     rows.loc[no_parcel, "reason"] = (
         "고유번호 " + rows.loc[no_parcel, "pnu"] + "인 필지도, 이 건물관리번호의 건물도 없음 (no parcel, no building)"
@@ -171,7 +183,7 @@ def flag_duplicates(matched: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         },
         index=matched.index,
     ).sort_values("source_row", kind="stable")
-    groups = lean.groupby(["year", "kind", "object"], sort=False)
+    groups = lean.groupby(["year", "kind", "object"], sort=False, observed=True)
     duplicate = groups["share"].cumsum() > 1.0 + 1e-6
     first = groups["row_id"].transform("first")
     return duplicate.reindex(matched.index), first.reindex(matched.index)
