@@ -53,6 +53,8 @@ NUMERIC = ("taxed_area", "assessed_value", "tax")
 NUMBER_LIMITS = {"taxed_area": 1e8, "assessed_value": 1e15, "tax": 1e13}
 NUMBER_LABELS = {"taxed_area": "과세면적", "assessed_value": "시가표준액", "tax": "재산세액"}
 ENCODINGS = ("UTF-8", "UTF-16", "CP949")
+# Columns where a "NULL" written for empty changes nothing the linkage decides (saves a pass each).
+NO_NULL_WORDS = frozenset({"row_id", "year", "taxpayer", "taxed_use"})
 VALUE_INVALID = "LEDGER_VALUE_INVALID"
 EXCLUDED_TOTAL, EXCLUDED_BLANK = "total", "blank"
 _HEADER_SEARCH_LINES = 20
@@ -125,25 +127,29 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
     warnings: list[str] = []
     rows["source_row"] = lines.to_numpy()
     rows["row_status"] = _row_status(rows, used)
-    live = rows["row_status"] == ""
+    live = ~rows["row_status"].to_numpy().astype(bool)
+    everything = bool(live.all())  # nearly always: then no row selection (a copy per column) is made
     for key in IDENTIFIER_RULES:
         if key in used:
             cells = numeric_cells.get(used[key])
             checked = check_identifier_column(
                 key,
-                rows.loc[live, key],
-                None if cells is None else cells[live.to_numpy()],
+                rows[key] if everything else rows.loc[live, key],
+                None if cells is None else cells[live],
                 path.name,
                 used[key],
-                lines[live],
+                lines if everything else lines[live],
             )
-            rows.loc[live, key] = checked.to_numpy()
+            if everything:
+                rows[key] = checked.to_numpy()
+            else:
+                rows.loc[live, key] = checked.to_numpy()
     _compose_lots(rows, used, path, warnings)
     rows["read_reason_code"] = ""
     rows["read_reason"] = ""
     for name in NUMERIC:
-        rows[name] = _read_numbers(rows, name, used, live.to_numpy(), path)
-    missing_id = rows["row_id"] == ""
+        rows[name] = _read_numbers(rows, name, used, live, path)
+    missing_id = ~rows["row_id"].to_numpy().astype(bool)
     rows.loc[missing_id, "row_id"] = "row " + rows.loc[missing_id, "source_row"].astype(str)
     rows = rows.drop(columns=[c for c in LOT_PARTS if c in rows])
     return LedgerTable(rows, encoding, str(path), {k: v for k, v in used.items()}, warnings)
@@ -326,6 +332,9 @@ def _clean_text(rows: pd.DataFrame, used: dict[str, str], strip: bool) -> pd.Dat
         column = rows[name].astype(str)
         if strip:
             column = column.str.strip()
+        if name in NO_NULL_WORDS:
+            rows[name] = column
+            continue
         empty_word = column.isin(spellings).to_numpy()
         if empty_word.any():
             column = column.mask(empty_word, "")
@@ -351,9 +360,10 @@ def _row_status(rows: pd.DataFrame, used: dict[str, str]) -> np.ndarray:
         for column in (c for c in used if c not in NUMERIC):
             values = rows.loc[candidates, column]
             total[candidates] |= values.str.match(pattern, case=False).to_numpy(dtype=bool)
-    blank = np.ones(len(rows), dtype=bool)
-    for column in used:
-        blank &= ~rows[column].to_numpy().astype(bool)  # "" is falsy: no string comparison per row
+    blank = candidates.copy()  # a blank row has no kind either: only those rows are tested
+    if blank.any():
+        for column in used:
+            blank[blank] = ~rows.loc[blank, column].to_numpy().astype(bool)  # "" is falsy
     status = np.full(len(rows), "", dtype=object)
     status[total] = EXCLUDED_TOTAL
     status[blank & ~total] = EXCLUDED_BLANK
@@ -415,7 +425,7 @@ def _read_numbers(rows: pd.DataFrame, name: str, used: dict[str, str], live: np.
     """Numbers as written in ledgers (``1,234.5``, ``88㎡``, ``12,000원``). A live row whose value is not a
     believable number (text, negative, infinite, beyond ``NUMBER_LIMITS``) gets a read reason naming
     the column and the value; when most rows fail, the column is the wrong one and the run stops."""
-    values = rows[name].astype(str)
+    values = rows[name]
     numbers = pd.to_numeric(values, errors="coerce")
     written = values.to_numpy().astype(bool)  # "" is falsy
     odd = numbers.isna().to_numpy() & written
