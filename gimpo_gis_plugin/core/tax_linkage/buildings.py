@@ -9,14 +9,12 @@ parcel: the PNU it carries when it names a parcel, else the parcel under it.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..paths import resource
 from ..pnu import clean_pnu
+from .vocabulary import building_use_classes
 
 BUILDING_COLUMNS = {
     "bld_id": "",
@@ -34,13 +32,6 @@ BUILDING_COLUMNS = {
 def building_fields(names: list[str]) -> list[str]:
     """The building-layer fields the linkage reads (those of BUILDING_COLUMNS, in any case)."""
     return [name for name in names if name.lower() in BUILDING_COLUMNS]
-
-
-@lru_cache(maxsize=1)
-def building_use_classes() -> dict[str, str]:
-    """주용도코드 -> taxed-use class (주거용/상업용/공업용/기타), from resources/rules."""
-    table = pd.read_csv(resource("rules", "building_use_classes.csv"), dtype=str)
-    return dict(zip(table["use_code"], table["taxed_use_class"], strict=True))
 
 
 def normalise_buildings(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

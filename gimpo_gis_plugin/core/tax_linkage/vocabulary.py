@@ -96,6 +96,13 @@ def jimok_codes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def building_use_classes() -> dict[str, str]:
+    """주용도코드 (건축법 시행령 별표 1) -> taxed-use class (주거용/상업용/공업용/기타), from resources/rules."""
+    table = pd.read_csv(resource("rules", "building_use_classes.csv"), dtype=str)
+    return dict(zip(table["use_code"], table["taxed_use_class"], strict=True))
+
+
+@lru_cache(maxsize=1)
 def summary_words() -> frozenset[str]:
     """Words that mark a totals row (합계, 소계, 총계 ...), normalised."""
     return frozenset(normal_word(w) for w in _table("summary_rows.csv")["word"])
