@@ -82,10 +82,13 @@ def clean_pnu(values: pd.Series) -> pd.Series:
     a PNU that went through a number (``…0.0``, ``4.15703E+18``) is not made to look valid here, since
     its last digits may be rounded (core.identifiers detects such columns before this runs)."""
     text = values.fillna("").astype(str)
-    dirty = (text.str.len() != PNU_LENGTH) | ~text.str.isdigit()  # cheap tests first: most PNUs are clean
+    codes = text.to_numpy(dtype=f"U{PNU_LENGTH + 1}").view(np.uint32).reshape(len(text), PNU_LENGTH + 1)
+    ascii_digits = ((codes[:, :PNU_LENGTH] >= ord("0")) & (codes[:, :PNU_LENGTH] <= ord("9"))).all(axis=1)
+    dirty = ~(ascii_digits & (codes[:, PNU_LENGTH] == 0))  # numpy on the code points: most PNUs are clean
     if dirty.any():
         text = text.copy()
-        text[dirty] = text[dirty].str.strip().str.replace(r"[\s-]", "", regex=True)
+        # NFKC: full-width digits and dashes (４１５７０－…) as typed in Korean input methods.
+        text[dirty] = text[dirty].str.normalize("NFKC").str.strip().str.replace(r"[\s-]", "", regex=True)
     return text
 
 

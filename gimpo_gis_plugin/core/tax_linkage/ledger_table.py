@@ -375,6 +375,12 @@ def _compose_lots(rows: pd.DataFrame, used: dict[str, str], path: Path, warnings
     본번 + 부번, or 소재지 + 지번, give the address. Only for rows that have no PNU and no lot in the address."""
     if "main_no" not in used and "lot" not in used:
         return
+    if "legal_dong_name" in used and "legal_dong_code" not in used:  # a 법정동 column holding the codes
+        names = rows["legal_dong_name"]
+        coded = (names.str.len() == 10) & names.str.isdigit()
+        if coded.sum() > 0.5 * max(int((names != "").sum()), 1):
+            rows["legal_dong_code"] = names.where(coded, "")
+            used = {**used, "legal_dong_code": used["legal_dong_name"]}
     no_pnu = rows["pnu"] == ""
     if "main_no" in used:
         mountain = _mountain(rows["mountain"], used.get("mountain", ""), path) if "mountain" in used else None

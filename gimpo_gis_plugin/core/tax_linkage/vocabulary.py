@@ -22,7 +22,7 @@ LAND, BUILDING, HOUSE, SHIP, AIRCRAFT = "land", "building", "house", "ship", "ai
 MAPPED_KINDS = frozenset({LAND, BUILDING, HOUSE})
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SPACES = re.compile(r"[\s_·.*]+")
+_SPACES = re.compile(r"[\s_·.*\"']+")
 
 
 def _table(name: str) -> pd.DataFrame:

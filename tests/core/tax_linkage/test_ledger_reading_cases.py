@@ -157,3 +157,23 @@ def test_exemption_list_in_cp949_or_utf16(tmp_path):
     bad.write_text("고유번호\n4.15703E+18\n", encoding="utf-8")
     with pytest.raises(InputError, match="2번째 줄"):
         read_exempt_pnus(bad)
+
+
+def test_quoted_headers_a_coded_dong_column_and_two_digit_kinds(tmp_path):
+    path = tmp_path / "ledger.csv"
+    path.write_text(
+        '"물건구분","법정동","산구분","본번","부번","면적"\n"01","4157035026","0","112","4","10"\n', encoding="utf-8"
+    )
+    rows = read_ledger(path).rows
+    assert rows["pnu"].iat[0] == PNU and rows["object_kind"].iat[0] == "01"
+    assert object_kind_of(rows["object_kind"]).iat[0] == "land"
+
+
+def test_full_width_pnu_is_read_as_its_digits(sample_city):
+    from gimpo_gis_plugin.core.tax_linkage import link_tax_ledger
+
+    parcel = sample_city.parcels.iloc[[0]]
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in parcel["PNU"].iat[0])
+    rows = pd.DataFrame({"row_id": ["a"], "object_kind": ["토지"], "pnu": [wide], "taxed_area": [1.0]})
+    result = link_tax_ledger(parcel, sample_city.buildings.iloc[:0], rows)
+    assert result.counts["matched"] == 1 and result.ledger_matched["pnu"].iat[0] == parcel["PNU"].iat[0]
