@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..pnu import PNU_LENGTH
 
 EXCEL_DIGITS = 15
 MIN_ROWS_FOR_PATTERN = 8  # 24 % of the real 월곶면 lots have 부번 0: eight in a row by chance is 1 in 90,000
@@ -32,7 +33,7 @@ class IdentifierRule:
 
 
 RULES = {
-    "pnu": IdentifierRule("pnu", "고유번호(PNU)", 19),
+    "pnu": IdentifierRule("pnu", "고유번호(PNU)", PNU_LENGTH),
     "bld_id": IdentifierRule("bld_id", "건물관리번호", 25),
     "resident_no": IdentifierRule("resident_no", "주민(법인)등록번호", 13),
 }

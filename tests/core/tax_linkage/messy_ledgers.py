@@ -52,7 +52,9 @@ def finding_key(code: str, pnu: str, bld_id: str, row_id: str) -> str:
     return f"bld:{bld_id}" if bld_id else f"pnu:{pnu}"
 
 
-def build_case(parcels: gpd.GeoDataFrame, seed: int = 7) -> Case:
+def build_case(parcels: gpd.GeoDataFrame, seed: int = 7, house_area: str = "floor") -> Case:
+    """``house_area``: what a 주택 row's 과세면적 holds — "floor" (the house's floor area) or "land" (the
+    parcel, as exports that list the 부속토지 do)."""
     rng = np.random.default_rng(seed)
     prepared = prepare_parcels(parcels)
     standard = prepared[prepared["register"].isin(["1", "2"])].reset_index(drop=True)
@@ -118,10 +120,12 @@ def build_case(parcels: gpd.GeoDataFrame, seed: int = 7) -> Case:
         else:
             land_of[p.PNU] = add("토지", p.PNU, area, tax, taxed_use=p.jimok)
     building_of = {}
+    area_of = prepared.drop_duplicates("PNU").set_index("PNU")["gis_area_m2"]
     for b in buildings.itertuples(index=False):
-        if b.use_class == "주거용":  # 주택분: house and land in one row, the house's floor area
+        if b.use_class == "주거용":  # 주택분: house and land in one row
             kind = ["주택", "주택분", "3"][len(building_of) % 3] if len(building_of) % 5 else "주택"
-            building_of[b.bld_id] = add(kind, b.pnu, b.total_floor_area, b.total_floor_area * 900, taxed_use="주거용")
+            area = b.total_floor_area if house_area == "floor" else float(area_of[b.pnu])
+            building_of[b.bld_id] = add(kind, b.pnu, area, b.total_floor_area * 900, taxed_use="주거용")
         else:
             with_id = len(building_of) % 2 == 0
             building_of[b.bld_id] = add(
@@ -165,6 +169,11 @@ def build_case(parcels: gpd.GeoDataFrame, seed: int = 7) -> Case:
         row = building_of[bld]
         row["taxed_area"] = f"{float(row['taxed_area']) * 1.7:.1f}"
         row["bld_id"] = bld  # found by id, so the wrong area cannot pick a neighbour
+        truth.append(("AREA_MISMATCH", f"bld:{bld}"))
+    for bld in take([b for b in houses if float(building_of[b]["taxed_area"]) > 60], 8):  # AREA_MISMATCH (주택)
+        row = building_of[bld]
+        row["taxed_area"] = f"{float(row['taxed_area']) * rng.choice([0.4, 1.8]):.1f}"
+        row["bld_id"] = bld
         truth.append(("AREA_MISMATCH", f"bld:{bld}"))
     built_land = [p for p in land_pnus if p in set(buildings["pnu"]) and p not in house_pnus]
     for pnu in take(built_land, 12):  # USE_MISMATCH: 나대지 under a building

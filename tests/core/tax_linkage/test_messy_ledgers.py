@@ -57,6 +57,17 @@ def test_each_handled_shape_finds_every_kind(case, shape, tmp_path):
         assert any("합계" in w for w in result.warnings)
 
 
+def test_house_rows_carrying_the_land_area_are_read_that_way(shared_data, tmp_path):
+    parcels = gpd.read_file(shared_data / "gimpo_wolgot_parcels_epsg5186.geojson").set_crs(5186, allow_override=True)
+    case = build_case(parcels, seed=5, house_area="land")
+    result = link_tax_ledger(case.parcels, case.buildings, read_ledger(write_shape(case, "cp949_csv", tmp_path)).rows)
+    for code, (planted, found, precision, recall) in score(result.findings, case.truth).items():
+        print(
+            f"house_area=land {code}: planted {planted}, found {found}, precision {precision:.3f}, recall {recall:.3f}"
+        )
+        assert precision >= 0.95 and recall >= 0.95, code
+
+
 @pytest.mark.parametrize("shape", REFUSED)
 def test_each_unsafe_shape_is_refused_in_plain_words(case, shape, tmp_path):
     path = write_shape(case, shape, tmp_path)

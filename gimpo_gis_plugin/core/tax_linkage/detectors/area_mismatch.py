@@ -4,8 +4,9 @@ Speaks when the taxed area (the rows of one object summed: co-owners' shares add
 out, they are reported as such) differs from the reference by more than the relative AND the absolute
 tolerance (``LinkageOptions``). Land rows are compared with the parcel's GIS area, 건축물 rows with the
 building's floor area. A 주택 row taxes the house and its 부속토지 in one figure whose meaning varies by
-export, so it speaks only when the area fits neither the building's floor area nor the parcel's area.
-Tax at stake: the row's tax scaled by the area difference.
+export: when most of the ledger's 주택 rows (``CONVENTION_SHARE``, at least ``CONVENTION_ROWS`` of them)
+fit the floor area, that is what they are compared with; when most fit the parcel's area, that; else a
+주택 row speaks only when it fits neither. Tax at stake: the row's tax scaled by the area difference.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import pandas as pd
 from .evidence import Evidence, findings
 
 CODE = "AREA_MISMATCH"
+CONVENTION_ROWS = 10
+CONVENTION_SHARE = 0.8
 
 
 def _outside(area: pd.Series, reference: pd.Series, evidence: Evidence) -> pd.Series:
@@ -32,9 +35,15 @@ def _check(rows: pd.DataFrame, key: str, reference: pd.Series, what: str, eviden
     grouped = grouped[grouped["taxed_area"] > 0]
     ref = reference.reindex(grouped.index)
     bad = _outside(grouped["taxed_area"], ref, evidence)
-    if also is not None:  # 주택: only when the parcel's area does not fit either
-        other = also.reindex(grouped["pnu"].to_numpy())
-        bad &= _outside(grouped["taxed_area"], pd.Series(other.to_numpy(), index=grouped.index), evidence)
+    if also is not None:  # 주택: the parcel's area is the other reading of the figure
+        other = pd.Series(also.reindex(grouped["pnu"].to_numpy()).to_numpy(), index=grouped.index)
+        off_land = _outside(grouped["taxed_area"], other, evidence)
+        convention = _house_convention(~bad, ~off_land)
+        if convention == "land":
+            bad, ref = off_land, other
+            what = "주택(부속토지) 면적"
+        elif convention != "floor":
+            bad &= off_land
     bad = grouped[bad].sort_index()  # the few found, in key order
     if not len(bad):
         return bad.iloc[:0]
@@ -56,6 +65,18 @@ def _check(rows: pd.DataFrame, key: str, reference: pd.Series, what: str, eviden
         + " %)",
         tax_at_stake=(bad["tax"].fillna(0) * diff.abs() / bad["taxed_area"]).to_numpy(),
     )
+
+
+def _house_convention(fits_floor: pd.Series, fits_land: pd.Series) -> str:
+    """ "floor" or "land" when most 주택 rows of this ledger read one way, else "either"."""
+    if len(fits_floor) < CONVENTION_ROWS:
+        return "either"
+    floor, land = float(fits_floor.mean()), float(fits_land.mean())
+    if floor >= CONVENTION_SHARE and floor > land:
+        return "floor"
+    if land >= CONVENTION_SHARE and land > floor:
+        return "land"
+    return "either"
 
 
 def detect(evidence: Evidence) -> list[pd.DataFrame]:
