@@ -183,6 +183,10 @@ def build_case(parcels: gpd.GeoDataFrame, seed: int = 7, house_area: str = "floo
         building_of[bld]["taxed_use"] = "주거용"
         building_of[bld]["bld_id"] = bld
         truth.append(("USE_MISMATCH", f"bld:{bld}"))
+    for bld in take(houses, 5):  # USE_MISMATCH: a 주택 row taxed 상업용 on a house
+        building_of[bld]["taxed_use"] = "상업용"
+        building_of[bld]["bld_id"] = bld
+        truth.append(("USE_MISMATCH", f"bld:{bld}"))
     extra: list[dict] = []
     for pnu in take(land_pnus, 20):  # DUPLICATE_LEDGER: the same land row twice
         copy = dict(land_of[pnu], row_id=f"2026-D{len(extra):05d}")

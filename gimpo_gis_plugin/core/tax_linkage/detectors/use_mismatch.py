@@ -2,8 +2,9 @@
 
 Speaks for a land row taxed as 나대지 (vacant land) on a parcel with a building on it, and for a
 건축물 row whose taxed use class (주거용 / 상업용 / 공업용 / 기타) differs from its building's use class
-(주용도코드 → class, resources/rules/building_use_classes.csv). Rows with another use word, or buildings
-of unknown use, are not judged. 주택 rows are not judged: 주택 is itself the use.
+(주용도코드 → class, resources/rules/building_use_classes.csv); a 주택 row likewise when its taxed use
+names a class (a 주택 row on a shop building is not flagged for its kind alone: 상가주택 are common).
+Rows with another use word, or buildings of unknown use, are not judged.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def detect(evidence: Evidence) -> list[pd.DataFrame]:
         )
     ]
     classes = set(building_use_classes().values())
-    rows = evidence.live_buildings
+    houses = evidence.live_houses[evidence.live_houses["matched_bld_id"] != ""]
+    rows = pd.concat([evidence.live_buildings, houses]) if len(houses) else evidence.live_buildings
     bclass = rows["matched_bld_id"].map(info["use_class"])
     wrong = rows[rows["taxed_use"].isin(classes) & bclass.isin(classes) & (rows["taxed_use"] != bclass)]
     out.append(
