@@ -144,6 +144,8 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
                 rows[key] = checked.to_numpy()
             else:
                 rows.loc[live, key] = checked.to_numpy()
+    if "share" in used:
+        rows["share"] = _undo_share_dates(rows["share"], warnings, path)
     _compose_lots(rows, used, path, warnings)
     rows["read_reason_code"] = ""
     rows["read_reason"] = ""
@@ -402,6 +404,30 @@ def _compose_lots(rows: pd.DataFrame, used: dict[str, str], path: Path, warnings
     without_lot = ~place.str.contains(r"\d", regex=True)
     take = no_pnu & without_lot & (lot != "")
     rows.loc[take, "address"] = (place[take] + " " + lot[take]).str.strip()
+
+
+_SHARE_DATE = re.compile(r"^(?:\d{4}-)?0?(\d{1,2})-0?(\d{1,2})(?:T00:00:00)?$|^0?(\d{1,2})월\s*0?(\d{1,2})일$")
+
+
+def _undo_share_dates(share: pd.Series, warnings: list[str], path: Path) -> pd.Series:
+    """지분 that Excel turned into dates (typing 1/2 gives 1월 2일, stored 2026-01-02) back to fractions:
+    two co-owners of 1/2 would otherwise read as whole owners, i.e. as duplicates."""
+    maybe = share.str.contains("-", regex=False) | share.str.contains("월", regex=False)
+    if not maybe.any():
+        return share
+    found = share[maybe].str.extract(_SHARE_DATE)
+    month = found[0].fillna(found[2])
+    day = found[1].fillna(found[3])
+    fixed = month.notna() & day.notna()
+    if not fixed.any():
+        return share
+    share = share.copy()
+    share[fixed[fixed].index] = month[fixed] + "/" + day[fixed]
+    warnings.append(
+        f"{path.name}: 날짜로 바뀐 지분 {int(fixed.sum())}개를 분수로 되돌림 (예: 1월 2일 → 1/2) "
+        f"(shares Excel turned into dates read back as fractions)"
+    )
+    return share
 
 
 def _mountain(values: pd.Series, header: str, path: Path) -> pd.Series | None:

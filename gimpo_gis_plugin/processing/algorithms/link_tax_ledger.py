@@ -221,6 +221,8 @@ class LinkTaxLedger(GimpoAlgorithm):
         feedback.pushInfo(
             self.tr("Ledger {}: {} rows, encoding {}").format(ledger_path, f"{len(table.rows):,}", table.encoding)
         )
+        for warning in table.warnings:
+            feedback.pushWarning(warning)
         progress.set(0.05)
         parcels = read_source(
             self, parameters, self.PARCELS, context, feedback, crs_override=crs_text, keep_fields=parcel_fields

@@ -177,3 +177,20 @@ def test_full_width_pnu_is_read_as_its_digits(sample_city):
     rows = pd.DataFrame({"row_id": ["a"], "object_kind": ["토지"], "pnu": [wide], "taxed_area": [1.0]})
     result = link_tax_ledger(parcel, sample_city.buildings.iloc[:0], rows)
     assert result.counts["matched"] == 1 and result.ledger_matched["pnu"].iat[0] == parcel["PNU"].iat[0]
+
+
+def test_shares_excel_turned_into_dates_are_fractions_again(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    path = tmp_path / "ledger.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["과세대상구분", "고유번호", "과세면적", "지분"])
+    book.active.append(["토지", PNU, 5.0, datetime.datetime(2026, 1, 2)])
+    book.active.append(["토지", PNU, 5.0, "1월 3일"])
+    book.active.append(["토지", PNU, 5.0, "1/2"])
+    book.save(path)
+    table = read_ledger(path)
+    assert table.rows["share"].tolist() == ["1/2", "1/3", "1/2"]
+    assert any("지분" in w for w in table.warnings)
