@@ -122,7 +122,8 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
     raw.columns = headers
     used = resolve_columns(headers, mapping, path)
     lines = pd.Series(np.arange(first_line + 1, first_line + 1 + len(raw)), index=raw.index)
-    rows = pd.DataFrame({name: raw[used[name]] if name in used else "" for name in KEYS}, index=raw.index, copy=False)
+    wanted = [*COLUMNS, *(name for name in LOT_PARTS if name in used)]  # lot parts only when the file has them
+    rows = pd.DataFrame({name: raw[used[name]] if name in used else "" for name in wanted}, index=raw.index, copy=False)
     rows = _clean_text(rows, used, strip=raw.attrs.get("padded", True))
     warnings: list[str] = []
     rows["source_row"] = lines.to_numpy()
@@ -153,7 +154,9 @@ def read_ledger(path: str | Path, column_map: str | Path | dict | None = None) -
         rows[name] = _read_numbers(rows, name, used, live, path)
     missing_id = ~rows["row_id"].to_numpy().astype(bool)
     rows.loc[missing_id, "row_id"] = "row " + rows.loc[missing_id, "source_row"].astype(str)
-    rows = rows.drop(columns=[c for c in LOT_PARTS if c in rows])
+    parts = [c for c in LOT_PARTS if c in rows]
+    if parts:
+        rows = rows.drop(columns=parts)
     return LedgerTable(rows, encoding, str(path), {k: v for k, v in used.items()}, warnings)
 
 
@@ -387,7 +390,7 @@ def _compose_lots(rows: pd.DataFrame, used: dict[str, str], path: Path, warnings
     if "main_no" in used:
         mountain = _mountain(rows["mountain"], used.get("mountain", ""), path) if "mountain" in used else None
         mountain = mountain if mountain is not None else pd.Series(False, index=rows.index)
-        main, sub = rows["main_no"], rows["sub_no"]
+        main, sub = rows["main_no"], _column(rows, "sub_no")
         if "legal_dong_code" in used:
             composed = compose_pnus(rows["legal_dong_code"], mountain, main, sub)
             take = no_pnu & (composed != "")
@@ -398,12 +401,17 @@ def _compose_lots(rows: pd.DataFrame, used: dict[str, str], path: Path, warnings
         lot = pd.Series(lot, index=rows.index).where(main != "", "")
     else:
         lot = rows["lot"]
-    place = rows["address"] if "address" in used else rows["legal_dong_name"]
+    place = rows["address"] if "address" in used else _column(rows, "legal_dong_name")
     if "address" in used and "legal_dong_name" in used:
         place = place.where(place != "", rows["legal_dong_name"])
     without_lot = ~place.str.contains(r"\d", regex=True)
     take = no_pnu & without_lot & (lot != "")
     rows.loc[take, "address"] = (place[take] + " " + lot[take]).str.strip()
+
+
+def _column(rows: pd.DataFrame, name: str) -> pd.Series:
+    """A column of ``rows``, or empty texts when the file has none."""
+    return rows[name] if name in rows else pd.Series("", index=rows.index, dtype=object)
 
 
 _SHARE_DATE = re.compile(r"^(?:\d{4}-)?0?(\d{1,2})-0?(\d{1,2})(?:T00:00:00)?$|^0?(\d{1,2})월\s*0?(\d{1,2})일$")
@@ -412,19 +420,17 @@ _SHARE_DATE = re.compile(r"^(?:\d{4}-)?0?(\d{1,2})-0?(\d{1,2})(?:T00:00:00)?$|^0
 def _undo_share_dates(share: pd.Series, warnings: list[str], path: Path) -> pd.Series:
     """지분 that Excel turned into dates (typing 1/2 gives 1월 2일, stored 2026-01-02) back to fractions:
     two co-owners of 1/2 would otherwise read as whole owners, i.e. as duplicates."""
-    maybe = share.str.contains("-", regex=False) | share.str.contains("월", regex=False)
-    if not maybe.any():
-        return share
-    found = share[maybe].str.extract(_SHARE_DATE)
-    month = found[0].fillna(found[2])
-    day = found[1].fillna(found[3])
-    fixed = month.notna() & day.notna()
+    codes, distinct = pd.factorize(share)  # a ledger has few distinct shares: each is tested once
+    found = pd.Series(distinct, dtype=object).str.extract(_SHARE_DATE)
+    month, day = found[0].where(found[0].notna(), found[2]), found[1].where(found[1].notna(), found[3])
+    fixed = (month.notna() & day.notna()).to_numpy()
     if not fixed.any():
         return share
-    share = share.copy()
-    share[fixed[fixed].index] = month[fixed] + "/" + day[fixed]
+    repaired = np.array(distinct, dtype=object)
+    repaired[fixed] = (month[fixed] + "/" + day[fixed]).to_numpy()
+    share = pd.Series(np.append(repaired, "")[codes], index=share.index, dtype=object)
     warnings.append(
-        f"{path.name}: 날짜로 바뀐 지분 {int(fixed.sum())}개를 분수로 되돌림 (예: 1월 2일 → 1/2) "
+        f"{path.name}: 날짜로 바뀐 지분 {int(fixed[codes[codes >= 0]].sum())}행을 분수로 되돌림 (예: 1월 2일 → 1/2) "
         f"(shares Excel turned into dates read back as fractions)"
     )
     return share

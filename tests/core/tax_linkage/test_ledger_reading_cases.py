@@ -194,3 +194,9 @@ def test_shares_excel_turned_into_dates_are_fractions_again(tmp_path):
     table = read_ledger(path)
     assert table.rows["share"].tolist() == ["1/2", "1/3", "1/2"]
     assert any("지분" in w for w in table.warnings)
+
+
+def test_main_lot_alone_with_the_place_in_the_address(tmp_path):
+    frame = pd.DataFrame({"과세대상구분": ["토지"], "소재지": ["김포시 월곶면 성동리"], "본번": ["112"], "면적": ["3"]})
+    rows = read_ledger(_write(tmp_path, frame)).rows
+    assert rows["address"].iat[0] == "김포시 월곶면 성동리 112"
