@@ -84,11 +84,11 @@ def _gdal():
     return gdal, osr
 
 
-def _warp(dataset, band: int = 1) -> tuple[np.ndarray, tuple[float, ...]]:
+def _warp(dataset) -> tuple[np.ndarray, tuple[float, ...]]:
     gdal, _ = _gdal()
     size = max(dataset.RasterXSize, dataset.RasterYSize)
     options = {"dstSRS": "EPSG:3857", "format": "MEM", "resampleAlg": "near", "dstNodata": np.nan,
-               "outputType": gdal.GDT_Float32, "bandList": [band]}  # fmt: skip
+               "outputType": gdal.GDT_Float32}  # fmt: skip
     if size > MAX_PIXELS:
         scale = MAX_PIXELS / size
         options["width"] = int(dataset.RasterXSize * scale)
@@ -117,11 +117,11 @@ def raster_overlay(path: str | Path, style: LayerStyle, band: int = 1) -> Overla
         raise InputError(f"래스터 {path}을(를) 열 수 없습니다: {exc}", "GeoTIFF 파일을 주세요.") from exc
     source_band = dataset.GetRasterBand(band)
     nodata = source_band.GetNoDataValue()
+    array = source_band.ReadAsArray().astype("float32")
     if nodata is not None:  # nodata as NaN before warping, so that it stays transparent
-        array = source_band.ReadAsArray().astype("float32")
         array[array == nodata] = np.nan
-        dataset, band = _single_band(array, dataset.GetGeoTransform(), dataset.GetProjection()), 1
-    values, transform = _warp(dataset, band)
+    single = _single_band(array, dataset.GetGeoTransform(), dataset.GetProjection())
+    values, transform = _warp(single)
     return Overlay(png_bytes(colourise(values, style)), _corners(transform, *values.shape))
 
 
