@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely import set_precision
+import shapely
 
 WGS84 = "EPSG:4326"
 MAX_LABELS = 2000
@@ -38,7 +38,7 @@ def to_feature_collection(frame: gpd.GeoDataFrame, fields: list[str]) -> dict:
     """``frame`` in lon/lat with only ``fields`` as properties."""
     shown = frame[[*fields, frame.geometry.name]].to_crs(WGS84)
     shown = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
-    shown = shown.set_geometry(set_precision(shown.geometry.to_numpy(), 1e-6))
+    shown = shown.set_geometry(shapely.transform(shown.geometry.to_numpy(), lambda xy: np.round(xy, 6)), crs=WGS84)
     features = []
     for row, geometry in zip(shown[fields].itertuples(index=False), shown.geometry, strict=True):
         properties = {name: _plain(value) for name, value in zip(fields, row, strict=True)}
