@@ -40,8 +40,9 @@ def to_feature_collection(frame: gpd.GeoDataFrame, fields: list[str]) -> dict:
     shown = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
     shown = shown.set_geometry(shapely.transform(shown.geometry.to_numpy(), lambda xy: np.round(xy, 6)), crs=WGS84)
     features = []
-    for row, geometry in zip(shown[fields].itertuples(index=False), shown.geometry, strict=True):
-        properties = {name: _plain(value) for name, value in zip(fields, row, strict=True)}
+    columns = [shown[name].to_numpy() for name in fields]
+    for position, geometry in enumerate(shown.geometry):
+        properties = {name: _plain(values[position]) for name, values in zip(fields, columns, strict=True)}
         features.append({"type": "Feature", "properties": properties, "geometry": geometry.__geo_interface__})
     return {"type": "FeatureCollection", "features": features}
 
