@@ -17,7 +17,7 @@
     bounds: config.bounds || [126.5, 37.55, 126.8, 37.78],
     fitBoundsOptions: { padding: 30 },
     attributionControl: { compact: false, customAttribution: "김포시 · MapLibre" },
-    preserveDrawingBuffer: true
+    canvasContextAttributes: { preserveDrawingBuffer: true }  // lets a screenshot or a print read the map
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");

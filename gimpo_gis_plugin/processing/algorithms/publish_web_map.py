@@ -205,4 +205,4 @@ class PublishWebMap(GimpoAlgorithm):
 
 
 def _names(text: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (text or "").replace(",", ";").split(";") if part.strip())
+    return tuple(part.strip() for part in (text or "").split(";") if part.strip())
