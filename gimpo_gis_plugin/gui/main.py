@@ -36,6 +36,9 @@ class GimpoGui:
         from .inspector import ParcelInspector
 
         self.extensions.append(ParcelInspector(iface, self))
+        from .vworld_action import VWorldAction
+
+        self.extensions.append(VWorldAction(iface, self))
 
     def setup(self) -> None:
         self.toolbar = self.iface.addToolBar(tr("Gimpo GIS"))
