@@ -26,7 +26,9 @@ def _write_cp949(frame: gpd.GeoDataFrame, path: Path) -> None:
     pyogrio.write_dataframe(frame, path, encoding="CP949")
     path.with_suffix(".cpg").unlink(missing_ok=True)
     dbf = path.with_suffix(".dbf").read_bytes()
-    text = next(str(v) for c in frame.columns if c != "geometry" for v in frame[c] if isinstance(v, str) and v[-1] > "~")
+    text = next(
+        str(v) for c in frame.columns if c != "geometry" for v in frame[c] if isinstance(v, str) and v[-1] > "~"
+    )
     assert text.encode("cp949") in dbf and text.encode("utf-8") not in dbf  # really CP949 bytes
 
 

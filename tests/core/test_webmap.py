@@ -176,7 +176,9 @@ def test_heat_map_comes_from_the_published_counts_only(city_layers):
     # Moving an event inside a suppressed cell (or dropping it) changes nothing that is published.
     again = aggregate_events(complaints.iloc[1:] if _in_suppressed(complaints, grid) else complaints, 250, 5)
     assert again.cells["count"].tolist() == grid.cells["count"].tolist()
-    assert np.array_equal(np.nan_to_num(density_from_counts(again.cells, 500, 50).values), np.nan_to_num(surface.values))
+    assert np.array_equal(
+        np.nan_to_num(density_from_counts(again.cells, 500, 50).values), np.nan_to_num(surface.values)
+    )
     # Integrated over the plane it gives back the published events (quartic kernel, per km²).
     total = np.nansum(surface.values) * (50 * 50) / 1e6
     assert total == pytest.approx(grid.cells["count"].sum(), rel=0.02)
@@ -218,7 +220,9 @@ def test_qml_written_by_qgis_style_props_is_read():
 </symbols></renderer-v2></qgis>"""
     style = parse_qml(qml)
     assert style.renderer == "categorized" and style.attribute == "zone"
-    assert [(c.label, c.value, c.paint.fill, c.paint.fill_opacity) for c in style.classes] == [("주거", "A", "#ff0000", 0.5)]
+    assert [(c.label, c.value, c.paint.fill, c.paint.fill_opacity) for c in style.classes] == [
+        ("주거", "A", "#ff0000", 0.5)
+    ]
 
 
 def test_folder_opens_offline_and_is_replaced_only_when_ours(tmp_path, city_layers):

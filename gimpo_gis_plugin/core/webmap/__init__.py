@@ -8,6 +8,6 @@ into a PNG overlay, ``geojson`` writes the layers' data scripts, ``page`` the in
 puts them together. No qgis imports.
 """
 
-from .publish import PublishOptions, PublishedMap, RasterInput, VectorInput, publish_web_map
+from .publish import PublishedMap, PublishOptions, RasterInput, VectorInput, publish_web_map
 
 __all__ = ["PublishOptions", "PublishedMap", "RasterInput", "VectorInput", "publish_web_map"]

@@ -40,7 +40,9 @@ def aggregate_events(points: gpd.GeoDataFrame, cell_size: float, k: int, label: 
     if cell_size <= 0:
         raise InputError(f"{label}: 격자 크기 {cell_size} m는 0보다 커야 합니다.", "예: 250")
     if k < 2:
-        raise InputError(f"{label}: k={k}는 2 이상이어야 합니다 (1이면 한 사람의 위치가 그대로 공개됩니다).", "기본값 5")
+        raise InputError(
+            f"{label}: k={k}는 2 이상이어야 합니다 (1이면 한 사람의 위치가 그대로 공개됩니다).", "기본값 5"
+        )
     if points.crs is None or not points.crs.is_projected:
         raise InputError(f"{label}: 점 레이어의 좌표계가 미터 단위 투영 좌표계가 아닙니다.", "EPSG:5186으로 읽으세요.")
     geometry = points.geometry

@@ -32,7 +32,20 @@ _PERSONAL_TOKENS = {
 }
 _PERSONAL_NAMES = {"name": "성명", "person": "성명", "fullname": "성명", "full_name": "성명"}
 # Korean substrings of personal field names.
-_PERSONAL_KOREAN = ("납세자", "소유자", "소유주", "성명", "주민", "전화", "연락처", "휴대", "이메일", "생년월일", "민원인", "신청인")
+_PERSONAL_KOREAN = (
+    "납세자",
+    "소유자",
+    "소유주",
+    "성명",
+    "주민",
+    "전화",
+    "연락처",
+    "휴대",
+    "이메일",
+    "생년월일",
+    "민원인",
+    "신청인",
+)
 _RESIDENT_NUMBER = re.compile(r"^\s*\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])-?[1-8*][0-9*]{6}\s*$")
 _MOBILE = re.compile(r"^\s*01[016789]-?\d{3,4}-?\d{4}\s*$")
 _SAMPLE = 2000

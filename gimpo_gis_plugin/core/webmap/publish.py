@@ -203,7 +203,9 @@ def publish_web_map(
                                                                       "corners": overlay.corners})  # fmt: skip
                 scripts.append("data/heat.js")
                 entry = _raster_entry("heat", f"{options.events_title} 히트맵 (건/km²)", style, overlay.corners)
-                entry["notes"] = [f"{options.k}건 이상인 격자 칸의 집계값으로만 계산 (반경 {options.heat_radius:,.0f} m)"]
+                entry["notes"] = [
+                    f"{options.k}건 이상인 격자 칸의 집계값으로만 계산 (반경 {options.heat_radius:,.0f} m)"
+                ]
                 layers.append(entry)
         for layer_id, item, style, layer in styled:
             frame = layer.frame
@@ -219,7 +221,9 @@ def publish_web_map(
                      "fields": fields, "notes": [style.note] if style.note else []}  # fmt: skip
             if layer.count_fields:
                 entry["legend"].append(_suppressed_entry(options.k, kind))
-                entry["notes"].append(f"{options.k}건 미만이거나 차분으로 알 수 있는 값은 비공개 ({withheld.get(layer_id, 0)}곳)")
+                entry["notes"].append(
+                    f"{options.k}건 미만이거나 차분으로 알 수 있는 값은 비공개 ({withheld.get(layer_id, 0)}곳)"
+                )
             layers.append(entry)
             frames_for_bounds.append(frame)
         if grid is not None:
@@ -234,7 +238,9 @@ def publish_web_map(
                            "notes": [f"{options.k}건 미만인 칸 {grid.cells_suppressed}곳은 표시하지 않음 "
                                      "(0건과 구별하지 않음)"]})  # fmt: skip
             frames_for_bounds.append(cells)
-            notes.append(f"사건 {grid.events_read}건 중 {grid.events_suppressed}건이 {options.k}건 미만 칸에 있어 비공개")
+            notes.append(
+                f"사건 {grid.events_read}건 중 {grid.events_suppressed}건이 {options.k}건 미만 칸에 있어 비공개"
+            )
         order = {"raster": 0, "vector": 1, "events": 2, "heat": 3}
         layers.sort(key=lambda entry: order.get(entry["id"], order[entry["kind"]]))  # stable: input order kept
         bounds = bounds_lonlat(frames_for_bounds) or _raster_bounds(layers)

@@ -79,7 +79,9 @@ def _gdal():
     try:
         from osgeo import gdal, osr
     except ImportError as exc:  # QGIS always ships GDAL's Python bindings
-        raise InputError("GDAL Python 바인딩(osgeo)이 없어 래스터를 게시할 수 없습니다.", "QGIS의 Python으로 실행하세요.") from exc
+        raise InputError(
+            "GDAL Python 바인딩(osgeo)이 없어 래스터를 게시할 수 없습니다.", "QGIS의 Python으로 실행하세요."
+        ) from exc
     gdal.UseExceptions()
     return gdal, osr
 

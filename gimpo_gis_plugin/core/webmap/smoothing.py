@@ -33,7 +33,7 @@ def density_from_counts(cells: gpd.GeoDataFrame, radius: float, pixel: float) ->
     weights = cells[COUNT_FIELD].to_numpy(dtype="float64")
     left, bottom = np.floor((x.min() - radius) / pixel) * pixel, np.floor((y.min() - radius) / pixel) * pixel
     right, top = np.ceil((x.max() + radius) / pixel) * pixel, np.ceil((y.max() + radius) / pixel) * pixel
-    cols, rows = int(round((right - left) / pixel)), int(round((top - bottom) / pixel))
+    cols, rows = round((right - left) / pixel), round((top - bottom) / pixel)
     px = left + (np.arange(cols) + 0.5) * pixel
     py = top - (np.arange(rows) + 0.5) * pixel
     values = np.zeros((rows, cols))

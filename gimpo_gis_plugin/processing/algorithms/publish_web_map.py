@@ -80,7 +80,9 @@ class PublishWebMap(GimpoAlgorithm):
                 self.EVENTS, self.tr("집계할 사건 점 (민원·사건)"), [QgsProcessing.TypeVectorPoint], optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterString(self.EVENTS_TITLE, self.tr("사건 레이어 이름"), "민원 (격자 집계)"))
+        self.addParameter(
+            QgsProcessingParameterString(self.EVENTS_TITLE, self.tr("사건 레이어 이름"), "민원 (격자 집계)")
+        )
         self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("지도 제목"), "김포시 대민 지도"))
         self.addParameter(
             QgsProcessingParameterString(
@@ -103,9 +105,7 @@ class PublishWebMap(GimpoAlgorithm):
                 )
             )
         self.addParameter(
-            QgsProcessingParameterString(
-                self.POPUP_FIELDS, self.tr("팝업에 게시할 필드 (;로 구분)"), "", optional=True
-            )
+            QgsProcessingParameterString(self.POPUP_FIELDS, self.tr("팝업에 게시할 필드 (;로 구분)"), "", optional=True)
         )
         self.addParameter(
             QgsProcessingParameterString(
@@ -129,9 +129,14 @@ class PublishWebMap(GimpoAlgorithm):
                 self._vector_input(layer, context, Path(scratch))
                 for layer in self.parameterAsLayerList(parameters, self.VECTORS, context)
             ]
-            rasters = [self._raster_input(layer, context) for layer in self.parameterAsLayerList(parameters, self.RASTERS, context)]
+            rasters = [
+                self._raster_input(layer, context)
+                for layer in self.parameterAsLayerList(parameters, self.RASTERS, context)
+            ]
             events = None
-            if parameters.get(self.EVENTS) not in (None, "") and self.parameterAsSource(parameters, self.EVENTS, context):
+            if parameters.get(self.EVENTS) not in (None, "") and self.parameterAsSource(
+                parameters, self.EVENTS, context
+            ):
                 events = read_source(self, parameters, self.EVENTS, context, feedback)
             titles = _names(self.parameterAsString(parameters, self.LAYER_TITLES, context))
             for item, title in zip([*vectors, *rasters], titles, strict=False):
@@ -144,7 +149,8 @@ class PublishWebMap(GimpoAlgorithm):
                 cell_size=self.parameterAsDouble(parameters, self.CELL_SIZE, context),
                 heat_radius=self.parameterAsDouble(parameters, self.HEAT_RADIUS, context),
                 events_title=self.parameterAsString(parameters, self.EVENTS_TITLE, context) or "민원 (격자 집계)",
-                count_fields=DEFAULT_COUNT_FIELDS + _names(self.parameterAsString(parameters, self.COUNT_FIELDS, context)),
+                count_fields=DEFAULT_COUNT_FIELDS
+                + _names(self.parameterAsString(parameters, self.COUNT_FIELDS, context)),
                 popup_fields=_names(self.parameterAsString(parameters, self.POPUP_FIELDS, context)),
             )
             result = publish_web_map(folder, vectors, rasters, events, options, progress)
