@@ -108,7 +108,7 @@
       var label = document.createElement("label");
       var toggle = document.createElement("input");
       toggle.type = "checkbox";
-      toggle.checked = true;
+      toggle.checked = layer.visible !== false;  // the event grid starts hidden under its heat map
       toggle.addEventListener("change", function () { setVisible(layer, toggle.checked); });
       label.appendChild(toggle);
       label.appendChild(document.createTextNode(" " + layer.title));
@@ -173,6 +173,7 @@
   buildLegend();
   map.on("load", function () {
     addLayers();
+    config.layers.forEach(function (layer) { if (layer.visible === false) { setVisible(layer, false); } });
     map.once("idle", function () { document.body.dataset.ready = "1"; });
   });
 })();

@@ -7,7 +7,8 @@ cell). Two rules make sure that no published value lets anyone recover a count b
    since a rate or a score with its population would give the count back);
 2. differencing: when a published feature of one layer contains published features of another (a 행정동
    and the grid cells inside it), its count minus theirs is the count of the rest of it; if that rest is
-   in 1..k-1, the containing feature's count is withheld too. Repeated until nothing changes.
+   in 1..k-1, the containing feature's count is withheld too. Repeated until nothing changes. A layer
+   that publishes only class numbers (우선순위 1..5) gives no count back and takes no part in it.
 
 The rest is computed from the published values only, i.e. what anybody holding the web map can compute.
 """
@@ -30,7 +31,8 @@ class CountLayer:
     name: str
     frame: gpd.GeoDataFrame
     count_fields: list[str]
-    numeric_fields: list[str] = field(default_factory=list)
+    numeric_fields: list[str] = field(default_factory=list)  # published numbers, withheld with the counts
+    derivable: bool = True  # its published values give its counts back (False: only class numbers published)
 
 
 def _withhold(layer: CountLayer, mask: np.ndarray) -> int:
@@ -86,7 +88,7 @@ def _residual_small(outer: CountLayer, inner: CountLayer, column: str, inner_col
 def protect(layers: list[CountLayer], k: int) -> dict[str, int]:
     """Apply both rules to every layer with count fields; return the features withheld per layer."""
     withheld = {layer.name: primary_suppression(layer, k) for layer in layers if layer.count_fields}
-    counted = [layer for layer in layers if layer.count_fields]
+    counted = [layer for layer in layers if layer.count_fields and layer.derivable]
     changed = True
     while changed:
         changed = False

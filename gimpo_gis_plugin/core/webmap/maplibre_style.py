@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .qml import LayerStyle, Paint
 
-SUPPRESSED_COLOUR = "#d9d9d9"
+SUPPRESSED_COLOUR = "#c9c3dc"  # a muted lavender: not the grey QGIS styles use for "no data"
 FALLBACK_COLOUR = "#9e9e9e"
 
 

@@ -96,12 +96,19 @@ def _count_fields(frame: pd.DataFrame, names: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _published_fields(frame: pd.DataFrame, style: LayerStyle, options: PublishOptions, counts: list[str]) -> list[str]:
+def _published_fields(frame: pd.DataFrame, style: LayerStyle, options: PublishOptions) -> list[str]:
+    """POPUP_FIELDS present in the layer, plus what drawing needs (the style's field, the label field)."""
     chosen = [f for f in options.popup_fields if f in frame.columns]
-    for name in (style.attribute, style.label_field, *counts):
-        if name and name in frame.columns and name not in chosen and (not options.popup_fields or name in counts):
+    for name in (style.attribute, style.label_field):
+        if name and name in frame.columns and name not in chosen:
             chosen.append(name)
     return [c for c in chosen if c != frame.geometry.name]
+
+
+def _is_class_number(values: pd.Series) -> bool:
+    """A class or rank (at most 10 distinct whole numbers, e.g. 우선순위 1..5) says nothing about a count."""
+    known = pd.to_numeric(values, errors="coerce").dropna()
+    return known.nunique() <= 10 and bool((known == known.round()).all())
 
 
 def _grid_style(cells: gpd.GeoDataFrame, k: int) -> str:
@@ -164,8 +171,12 @@ def publish_web_map(
         frame = item.frame.reset_index(drop=True).copy()
         style = parse_qml(item.qml) if item.qml else LayerStyle("single", [LegendClass("", Paint())])
         counts = _count_fields(frame, options.count_fields)
-        numeric = [c for c in frame.columns if c != frame.geometry.name and pd.api.types.is_numeric_dtype(frame[c])]
-        layer = CountLayer(f"v{index}", frame, counts, numeric)
+        fields = _published_fields(frame, style, options)
+        numeric = [c for c in fields if pd.api.types.is_numeric_dtype(frame[c])]
+        # A published count, rate or score of a feature with counts gives the count back (a rate times a
+        # known population): such a layer takes part in the differencing check with its true counts.
+        derivable = any(c in counts or not _is_class_number(frame[c]) for c in numeric)
+        layer = CountLayer(f"v{index}", frame, counts, numeric, derivable=derivable)
         count_layers.append(layer)
         styled.append((f"v{index}", item, style, layer))
     grid = None
@@ -209,7 +220,7 @@ def publish_web_map(
                 layers.append(entry)
         for layer_id, item, style, layer in styled:
             frame = layer.frame
-            fields = _published_fields(frame, style, options, layer.count_fields)
+            fields = _published_fields(frame, style, options)
             kind = _geometry_kind(frame)
             payload = {"geojson": to_feature_collection(frame, fields)}
             if style.label_field and style.label_field in fields:
@@ -234,7 +245,7 @@ def publish_web_map(
             scripts.append("data/events.js")
             layers.append({"id": "events", "title": f"{options.events_title} ({options.cell_size:,.0f} m 격자)",
                            "kind": "vector", "geometry": "fill", "layers": map_layers("events", grid_style, "fill"),
-                           "legend": legend_entries(grid_style, "fill"), "fields": [COUNT_FIELD],
+                           "legend": legend_entries(grid_style, "fill"), "fields": [COUNT_FIELD], "visible": False,
                            "notes": [f"{options.k}건 미만인 칸 {grid.cells_suppressed}곳은 표시하지 않음 "
                                      "(0건과 구별하지 않음)"]})  # fmt: skip
             frames_for_bounds.append(cells)
