@@ -23,7 +23,14 @@ X0, Y0 = 182_000.0, 555_000.0  # 김포 in EPSG:5186
 def _write_cp949(frame: gpd.GeoDataFrame, path: Path) -> None:
     """A shapefile as the NGII ships it: CP949 attributes, no .cpg; a .prj only when the frame has a CRS."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pyogrio.write_dataframe(frame, path, encoding="CP949")
+    # QGIS sets SHAPE_ENCODING="" in its process (it recodes itself), which makes GDAL write UTF-8 whatever
+    # the encoding asked: unset it for the write, as a shapefile writer outside QGIS has it.
+    before = pyogrio.get_gdal_config_option("SHAPE_ENCODING")
+    pyogrio.set_gdal_config_options({"SHAPE_ENCODING": None})
+    try:
+        pyogrio.write_dataframe(frame, path, encoding="CP949")
+    finally:
+        pyogrio.set_gdal_config_options({"SHAPE_ENCODING": before})
     path.with_suffix(".cpg").unlink(missing_ok=True)
     dbf = path.with_suffix(".dbf").read_bytes()
     text = next(
@@ -89,6 +96,17 @@ def test_two_sheets_load_as_one_styled_layer_per_code_with_korean_names(delivery
     assert ElementTree.fromstring(topo.styles["등고선_F0010000"].split("\n", 1)[1]).find(".//layer").get("class") == (
         "SimpleLine"
     )
+
+
+def test_cp949_is_read_right_inside_qgis_too(delivery):
+    """QGIS's process has SHAPE_ENCODING="" (GDAL then recodes nothing by itself): still read as CP949."""
+    before = pyogrio.get_gdal_config_option("SHAPE_ENCODING")
+    pyogrio.set_gdal_config_options({"SHAPE_ENCODING": ""})
+    try:
+        topo = load_topo_map(delivery)
+    finally:
+        pyogrio.set_gdal_config_options({"SHAPE_ENCODING": before})
+    assert set(topo.layers["도로중심선_A0020000"]["도로명"]) == {"김포대로"}
 
 
 def test_zipped_sheets_are_read_too(delivery, tmp_path):

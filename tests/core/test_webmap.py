@@ -240,3 +240,33 @@ def test_folder_opens_offline_and_is_replaced_only_when_ours(tmp_path, city_laye
     (other / "keep.txt").write_text("x")
     with pytest.raises(OutputError, match="덮어쓰지"):
         publish_web_map(other, [VectorInput("행정동", dongs[["admin_dong_name", "geometry"]])])
+
+
+def test_raster_overlay_keeps_the_qgis_ramp_and_nodata_transparent(tmp_path):
+    """A GeoTIFF with its .qml (as core/heatmap writes them) becomes a PNG overlay in Web Mercator: values
+    coloured by the QGIS ramp, nodata and zero transparent, corners around the raster's extent."""
+    import struct
+    import zlib
+
+    from gimpo_gis_plugin.core.heatmap import write_geotiff
+    from gimpo_gis_plugin.core.heatmap.grid import Grid
+    from gimpo_gis_plugin.core.webmap.qml import sidecar_qml
+    from gimpo_gis_plugin.core.webmap.raster_image import raster_overlay
+
+    values = np.zeros((20, 30))
+    values[5:15, 10:20] = np.linspace(1, 10, 100).reshape(10, 10)
+    values[0, 0] = np.nan
+    grid = Grid(xmin=182_000.0, ymin=555_800.0, xmax=182_300.0, ymax=556_000.0, pixel=10.0, rows=20, cols=30)
+    path = write_geotiff(tmp_path / "surface.tif", [values], grid, CRS)
+    style = parse_qml(sidecar_qml(path))
+    assert style.renderer == "pseudocolor" and style.classes[0].paint.fill == "#ffffb2"
+    overlay = raster_overlay(path, style)
+    assert overlay.png.startswith(b"\x89PNG")
+    width, height = struct.unpack(">II", overlay.png[16:24])
+    raw = zlib.decompress(overlay.png[33:-12][8:-4])  # IDAT payload (one chunk), rows with filter byte 0
+    pixels = np.frombuffer(raw, dtype=np.uint8).reshape(height, width * 4 + 1)[:, 1:].reshape(height, width, 4)
+    alpha = pixels[..., 3]
+    assert alpha[0, 0] == 0 and alpha[height // 2, width // 2] > 0  # nodata/zero transparent, the square drawn
+    assert 0.1 < (alpha > 0).mean() < 0.25  # 100 of 600 cells carry values
+    (west, north), _, (east, south), _ = overlay.corners
+    assert 126.5 < west < east < 126.8 and 37.5 < south < north < 37.8
