@@ -7,15 +7,30 @@ from typing import Any
 from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterCrs,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingUtils,
+    QgsProject,
 )
 
 from ...core.basemap.topomap import load_topo_map
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
 from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+
+
+class _DefaultStyle(QgsProcessingLayerPostProcessorInterface):
+    """Processing opens result layers without their default style: load the one stored with the layer."""
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 - QGIS API name
+        layer.loadDefaultStyle()
+        layer.triggerRepaint()
+
+
+# LayerDetails keeps only a raw pointer to its post-processor: keep the Python objects alive.
+_POST_PROCESSORS: list[_DefaultStyle] = []
 
 
 class LoadTopoMap(GimpoAlgorithm):
@@ -70,4 +85,13 @@ class LoadTopoMap(GimpoAlgorithm):
                 len(topo.sheets), len(topo.layers), ", ".join(topo.layers), topo.duplicates
             )
         )
+        project = context.project() or QgsProject.instance()
+        for name, source in layers.items():  # each code on the map, styled, under its Korean title
+            details = QgsProcessingContext.LayerDetails(
+                topo.titles.get(name, name), project, name, QgsProcessingUtils.LayerHint.Vector
+            )
+            _POST_PROCESSORS.append(_DefaultStyle())
+            del _POST_PROCESSORS[:-200]
+            details.setPostProcessor(_POST_PROCESSORS[-1])
+            context.addLayerToLoadOnCompletion(source, details)
         return {self.OUTPUT: output.given, "SHEETS": len(topo.sheets), **layers}
