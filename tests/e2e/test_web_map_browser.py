@@ -84,3 +84,16 @@ def test_popup_shows_only_the_published_fields(web_map):
     data = (web_map / "site" / "data" / "v1.js").read_text(encoding="utf-8")
     assert '"population"' not in data and '"households"' not in data  # not the style's field: not published
     assert '"complaints_per_1000"' in data and '"admin_dong_name"' in data
+
+
+def test_personal_data_layer_is_refused_with_exit_code_and_no_output(qgis_process, sample_city, tmp_path):
+    parcels = sample_city.parcels.head(20).copy()
+    parcels["소유자"] = "김*수"
+    parcels.to_file(tmp_path / "owners.gpkg", layer="parcels", driver="GPKG")
+    done = qgis_process(
+        "run", "gimpo:publishwebmap", "--",
+        f"VECTORS={tmp_path / 'owners.gpkg'}|layername=parcels", f"OUTPUT={tmp_path / 'site'}",
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "소유자" in done.stderr + done.stdout and "개인정보" in done.stderr + done.stdout
+    assert not (tmp_path / "site" / "index.html").exists()
