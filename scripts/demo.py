@@ -31,7 +31,9 @@ def load_steps() -> list[tuple[str, str, dict[str, object]]]:
 
 
 def run_step(title: str, algorithm: str, parameters: dict[str, object]) -> dict[str, object]:
-    values = {k: str(v).format(city=CITY, out=OUT) for k, v in parameters.items()}
+    # A list value (a multiple-layers parameter) is passed as the key repeated, as qgis_process takes it.
+    values = [(k, str(item).format(city=CITY, out=OUT)) for k, v in parameters.items()
+              for item in (v if isinstance(v, list) else [v])]  # fmt: skip
     print(f"[demo] {title}: {algorithm}", flush=True)
     started = time.perf_counter()
     done = subprocess.run(
@@ -41,7 +43,7 @@ def run_step(title: str, algorithm: str, parameters: dict[str, object]) -> dict[
             "run",
             algorithm,
             "--",
-            *(f"{k}={v}" for k, v in values.items()),
+            *(f"{k}={v}" for k, v in values),
         ],
         capture_output=True,
         text=True,

@@ -98,6 +98,7 @@ def build_project(out: Path, size: QSize | None = None) -> tuple[Path, Path]:
             raster.setCustomProperty(RESULT_PROPERTY, tif.stem)
             project.addMapLayer(raster, False)
             root.insertLayer(0, raster).setItemVisibilityChecked(False)
+    _add_base_map(project)
     if extent.isEmpty():
         extent = GIMPO_EXTENT
     # A project written headless has no canvas state; this is the extent QGIS opens it at.
@@ -113,6 +114,18 @@ def build_project(out: Path, size: QSize | None = None) -> tuple[Path, Path]:
     return project_path, picture
 
 
+def _add_base_map(project: QgsProject) -> None:
+    """V-World 배경지도 at the bottom, under the thematic layers (off without a key; the key never in the .qgz)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from gimpo_gis_plugin.vworld_connections import add_base_layers
+
+    _, message = add_base_layers(project)
+    if message:
+        print(f"[demo] V-World: {message.splitlines()[0]}")
+
+
 def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     """out/report.html: one map per result (its own layers over the 행정동 outline), rendered by QGIS,
     with links to the HTML reports the algorithms wrote, for an official who does not open QGIS."""
@@ -123,7 +136,7 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     order: list[int] = []
     for group in project.layerTreeRoot().children():
         result = _result(group)
-        if result == "gimpo_sample_city":
+        if result == "gimpo_sample_city" or group.name().startswith("V-World"):
             continue
         layers = [n.layer() for n in (group.findLayers() if isinstance(group, QgsLayerTreeGroup) else [group])]
         layers = [layer for layer in layers if layer is not None and layer.isSpatial()]

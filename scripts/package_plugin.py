@@ -40,6 +40,11 @@ TOP_FILES = {
     "CHANGELOG.md": "CHANGELOG.md",
 }
 GENERATED = ("i18n/*.qm",)  # built from committed .ts files by scripts/build_translations.py
+# Installed from npm by scripts/install_web_vendor.sh (git-ignored) -> inside the plugin, with its licence.
+VENDORED = {
+    f"build/web-vendor/node_modules/maplibre-gl/dist/{name}": f"vendor/maplibre-gl/{name}"
+    for name in ("maplibre-gl.js", "maplibre-gl.css", "LICENSE.txt")
+}
 
 
 def committed_files() -> list[str]:
@@ -62,6 +67,10 @@ def plugin_entries() -> list[tuple[Path, str]]:
             if name.startswith(prefix):
                 entries.append((ROOT / name, f"{PLUGIN}/{target}{name[len(prefix) :]}"))
                 break
+    for name, target in VENDORED.items():
+        if not (ROOT / name).is_file():
+            raise SystemExit(f"{name} is missing: run scripts/install_web_vendor.sh (make setup) first")
+        entries.append((ROOT / name, f"{PLUGIN}/{target}"))
     return entries
 
 

@@ -85,6 +85,7 @@ build_translations() {
 install_apt_packages
 install_python_packages
 build_translations
+bash scripts/install_web_vendor.sh  # MapLibre GL JS for the published web map (npm, pinned)
 stage_dev_plugin
 enable_plugin_in_profile
 say "ready (venv: $VENV)"

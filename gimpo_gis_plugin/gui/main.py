@@ -74,6 +74,9 @@ class GimpoGui:
         from .inspector import ParcelInspector
 
         self.extensions.append(ParcelInspector(iface, self))
+        from .vworld_action import VWorldAction
+
+        self.extensions.append(VWorldAction(iface, self))
 
     def setup(self) -> None:
         window = self.iface.mainWindow()

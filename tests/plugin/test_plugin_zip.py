@@ -32,6 +32,9 @@ def test_zip_holds_the_plugin_and_nothing_else(plugin_zip):
         "requirements.txt",
         "resources/dependencies.csv",  # dependencies.py reads it at run time
         "resources/icons/gimpo.svg",
+        "resources/web/app.js",  # the published web map's page script
+        "vendor/maplibre-gl/maplibre-gl.js",  # MapLibre GL JS from npm, with its licence
+        "vendor/maplibre-gl/LICENSE.txt",
     ):
         assert f"{ROOT_NAME}/{required}" in names, required
     assert not [n for n in names if "/tests/" in n or n.endswith((".pyc", "/.ci/run", "Makefile"))]
