@@ -330,6 +330,16 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
         return UseAnswer(
             FAIL, rule, f"{name}: 건축할 수 없는 용도입니다{cond} (not permitted in this zone)", floors_limit
         )
+    bound = rule.area_below_m2
+    if rule.permission == "조례허용" and bound is not None and area is not None and area >= bound:
+        # The 2호 item itself ends at this floor area: beyond it no ordinance can allow the use.
+        return UseAnswer(
+            FAIL,
+            rule,
+            f"{name}: 해당 용도 바닥면적 합계 {area:,.1f}㎡ 가 {rule.annex} {rule.item}의 {bound:,.0f}㎡ 미만 범위를 "
+            "넘어 조례로도 건축할 수 없습니다 (beyond the annex's floor-area bound)",
+            floors_limit,
+        )
     if rule.permission in ("조례허용", "조례불허"):
         if rule.gimpo == "허용":
             status, text = PASS, f"{name}: 김포시 도시계획 조례로 허용{cond}"
