@@ -43,6 +43,7 @@ USE_COLUMNS = [
 AREA_COLUMNS = ["version", "use", "use_detail", "at_least_m2", "to_use", "to_detail", "legal_basis", "checked"]
 PERMISSIONS = ("허용", "불허", "조례허용", "조례불허", "세부")
 OTHER = "*"
+EXPLICIT_ONLY = "[명시]"
 OTHER_NAME = "열거되지 않은 세부용도"
 LAW = "국토계획법 §76, 시행령 §71"
 
@@ -240,7 +241,9 @@ def load_use_table(path: str | Path | None = None, area_path: str | Path | None 
     ]
     restricted: dict[tuple[str, str], list[str]] = {}
     for (zone, use, detail), rule in rules.items():
-        if detail and detail != use and rule.permission != "허용":
+        # A line marked EXPLICIT_ONLY is a sub-use named apart by the 별표 that the plain use name does not
+        # suggest (지역아동센터 under 제1종근린생활시설): it decides when named, without hiding the general line.
+        if detail and detail != use and rule.permission != "허용" and not rule.condition.startswith(EXPLICIT_ONLY):
             restricted.setdefault((zone, use), []).append(detail)
     return UseTable(version, rules, uses, detail_use, classes, restricted)
 
