@@ -43,6 +43,7 @@ USE_COLUMNS = [
 AREA_COLUMNS = ["version", "use", "use_detail", "at_least_m2", "to_use", "to_detail", "legal_basis", "checked"]
 PERMISSIONS = ("허용", "불허", "조례허용", "조례불허", "세부")
 OTHER = "*"
+EXPLICIT_ONLY = "[명시]"
 OTHER_NAME = "열거되지 않은 세부용도"
 LAW = "국토계획법 §76, 시행령 §71"
 
@@ -240,7 +241,9 @@ def load_use_table(path: str | Path | None = None, area_path: str | Path | None 
     ]
     restricted: dict[tuple[str, str], list[str]] = {}
     for (zone, use, detail), rule in rules.items():
-        if detail and detail != use and rule.permission != "허용":
+        # A line marked EXPLICIT_ONLY is a sub-use named apart by the 별표 that the plain use name does not
+        # suggest (지역아동센터 under 제1종근린생활시설): it decides when named, without hiding the general line.
+        if detail and detail != use and rule.permission != "허용" and not rule.condition.startswith(EXPLICIT_ONLY):
             restricted.setdefault((zone, use), []).append(detail)
     return UseTable(version, rules, uses, detail_use, classes, restricted)
 
@@ -329,6 +332,16 @@ def answer(table: UseTable, zone: str, use: str, detail: str, floors: float | No
     if rule.permission == "불허":
         return UseAnswer(
             FAIL, rule, f"{name}: 건축할 수 없는 용도입니다{cond} (not permitted in this zone)", floors_limit
+        )
+    bound = rule.area_below_m2
+    if rule.permission == "조례허용" and bound is not None and area is not None and area >= bound:
+        # The 2호 item itself ends at this floor area: beyond it no ordinance can allow the use.
+        return UseAnswer(
+            FAIL,
+            rule,
+            f"{name}: 해당 용도 바닥면적 합계 {area:,.1f}㎡ 가 {rule.annex} {rule.item}의 {bound:,.0f}㎡ 미만 범위를 "
+            "넘어 조례로도 건축할 수 없습니다 (beyond the annex's floor-area bound)",
+            floors_limit,
         )
     if rule.permission in ("조례허용", "조례불허"):
         if rule.gimpo == "허용":
