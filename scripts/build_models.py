@@ -30,8 +30,10 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
+    QgsXmlUtils,
 )
 from qgis.PyQt.QtCore import QPointF
+from qgis.PyQt.QtXml import QDomDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / "processing"
@@ -336,10 +338,32 @@ def build(folder: Path = MODELS_DIR) -> list[Path]:
         model = make()
         model.updateDestinationParameters()  # the model outputs become its destination parameters
         path = folder / f"{model.name()}.model3"
-        if not model.toFile(str(path)):
-            raise RuntimeError(f"could not write {path}")
+        _write(model, path)
         written.append(path)
     return written
+
+
+def _write(model: QgsProcessingModelAlgorithm, path: Path) -> None:
+    """Write ``model`` so that every QGIS from 3.22 on reads it with outputs named ``<child>:<output>``.
+
+    QGIS 3.22 has one naming. Later QGIS gives a model made in code internal_version Version2, which
+    names outputs after their descriptions ("Clearance conflicts (이격거리 위반)" -> clearance_conflicts__),
+    and writes that version into the file; a file without it loads as Version1, with the ``<child>:<output>``
+    names that the demo, the tests and users' batch files use. So the model is reloaded without that key
+    (its outputs renamed back) and written without it: the same file from every QGIS version.
+    """
+    variant = model.toVariant()
+    if variant.pop("internal_version", None) is None:  # QGIS 3.22: one naming, QGIS's own writer
+        if not model.toFile(str(path)):
+            raise RuntimeError(f"could not write {path}")
+        return
+    if not model.loadVariant(variant):
+        raise RuntimeError(f"could not reload model {model.name()}")
+    variant = model.toVariant()
+    variant.pop("internal_version", None)
+    document = QDomDocument("model")
+    document.appendChild(QgsXmlUtils.writeVariant(variant, document))
+    path.write_text(document.toString(2), encoding="utf-8")
 
 
 def main() -> None:
