@@ -74,10 +74,28 @@ mount_system() {
     cp -L /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
 }
 
+trust_machine_certificates() {
+    # The machine's own certificate authorities (e.g. a TLS-inspecting egress proxy's), so that pip and
+    # apt inside reach what the host reaches; refreshed on every use (cheap).
+    local dir="$1" local_cas=/usr/local/share/ca-certificates
+    [ -d "$local_cas" ] || return 0
+    if ! diff -rq "$local_cas" "$dir$local_cas" > /dev/null 2>&1; then
+        rm -rf "${dir:?}$local_cas"
+        cp -a "$local_cas" "$dir$local_cas"
+        [ -x "$dir/usr/sbin/update-ca-certificates" ] && in_chroot "$dir" update-ca-certificates > /dev/null
+    fi
+}
+
 in_chroot() {
+    # A clean environment (nothing of the host's venv or QGIS profile), plus the machine's network and
+    # pip settings (proxy, certificate bundle, index) and any GIMPO_* switch.
     local dir="$1"
     shift
-    LC_ALL=C.UTF-8 LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive HOME=/root \
+    local keep=() name
+    while IFS= read -r name; do
+        keep+=("$name=${!name}")
+    done < <(compgen -e | grep -E '^(PIP_[A-Z_]+|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|TERM)$')
+    env -i "${keep[@]}" LC_ALL=C.UTF-8 LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive HOME=/root \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         chroot "$dir" "$@"
 }
@@ -118,6 +136,7 @@ build() {
     fi
     # The repo's own apt packages (the same step `make test` runs; nothing to do when all are there).
     mount_system "$dir"
+    trust_machine_certificates "$dir"
     bind "$ROOT" "$dir$ROOT"
     in_chroot "$dir" bash "$ROOT/scripts/setup.sh" --apt-only
     unmount_all
@@ -135,8 +154,9 @@ run() {
     shift
     local dir
     dir="$(chroot_dir "$SUITE")"
-    [ -f "$dir/.gimpo-base-ready" ] || build "$SUITE"
+    [ -f "$dir/.gimpo-ready" ] || build "$SUITE"
     mount_system "$dir"
+    trust_machine_certificates "$dir"
     bind "$ROOT" "$dir$ROOT"
     local common
     common="$(git_common_dir)"

@@ -19,9 +19,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="${VENV:-$ROOT/.venv}"
 BUILD="${GIMPO_BUILD:-$ROOT/build}"
-# The GDAL >= 3.10 oracle (pyogrio 0.13.0's wheel carries GDAL 3.12).
+# The GDAL >= 3.10 oracle: pyogrio 0.13.0's wheel carries GDAL 3.12; with geopandas our own GeoPackage
+# writer runs on that GDAL too (tests/gdal_oracle.py).
 ORACLE_VENV="$BUILD/gdal-oracle-venv"
-ORACLE_REQUIREMENTS="pyogrio==0.13.0"
+ORACLE_REQUIREMENTS=("pyogrio==0.13.0" "geopandas>=1.0,<1.2" "shapely>=2.1,<2.2" "pandas>=2.0,<3")
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 die() {
@@ -116,6 +117,52 @@ for name in sys.argv[1:]:
 EOF
 }
 
+pip_requirements_beside_debian() {
+    # requirements-dev.txt (and the files it includes) without the packages Debian provides: from trixie
+    # on those are Debian's builds against QGIS's own GDAL/GEOS/PROJ and are used as they are, whatever
+    # requirements.txt's range (sid moves ahead of it); a version outside the range is said, not "fixed"
+    # with a PyPI wheel.
+    "$VENV/bin/python" - "$1" requirements-dev.txt << 'EOF'
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from pip._vendor.packaging.requirements import InvalidRequirement, Requirement
+from pip._vendor.packaging.utils import canonicalize_name
+
+debian = {canonicalize_name(line.split("==")[0]) for line in Path(sys.argv[1]).read_text().split()}
+
+
+def lines(path):
+    for raw in Path(path).read_text().splitlines():
+        line = raw.split(" #")[0].strip()
+        if line.startswith("-r "):
+            yield from lines(Path(path).parent / line[3:].strip())
+        elif line and not line.startswith("#"):
+            yield line
+
+
+for line in lines(sys.argv[2]):
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        print(line)
+        continue
+    if requirement.marker is not None and not requirement.marker.evaluate():
+        continue
+    if canonicalize_name(requirement.name) not in debian:
+        print(line)
+        continue
+    version = metadata.version(requirement.name)
+    if requirement.specifier and not requirement.specifier.contains(version, prereleases=True):
+        print(
+            f"[setup] note: Debian's {requirement.name} {version} is outside requirements.txt's "
+            f"{requirement.specifier}: Debian's build is used",
+            file=sys.stderr,
+        )
+EOF
+}
+
 venv_site_packages() {
     # Where the venv's own packages go (lib/python3.X/site-packages): asked of its Python, not guessed.
     "$1/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))'
@@ -143,10 +190,15 @@ install_python_packages() {
             say "pip: installing requirements (Debian's geopandas, shapely, pyogrio, rasterio, numpy are used as they are)"
         fi
         "$VENV/bin/pip" install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+        local requirements=requirements-dev.txt
+        if [ "$RELEASE" != bookworm ]; then
+            requirements="$VENV/pip-requirements.txt"
+            pip_requirements_beside_debian "$constraints" > "$requirements"
+        fi
         # --no-binary: should Debian lack one of these, it is built against Debian's GDAL/GEOS, never a
         # wheel that bundles its own.
         "$VENV/bin/pip" install -q --no-binary shapely,pyogrio,rasterio,fiona -c "$constraints" \
-            -r requirements-dev.txt 2> >(grep -v "is ignored" >&2)
+            -r "$requirements" 2> >(grep -v "is ignored" >&2)
         echo "$want" > "$stamp"
     fi
     # Debian's pyproj finds its PROJ data relative to sys.prefix, which a venv changes.
@@ -157,15 +209,15 @@ install_python_packages() {
 install_gdal_oracle() {
     # A venv of its own (no system site packages): pyogrio's wheel with its bundled, newer GDAL. The
     # tests run it as a subprocess (tests/gdal_oracle.py) to read back what our writers produce.
-    local stamp="$ORACLE_VENV/.requirements"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$ORACLE_REQUIREMENTS" ] && [ -x "$ORACLE_VENV/bin/python" ]; then
+    local stamp="$ORACLE_VENV/.requirements" want="${ORACLE_REQUIREMENTS[*]}"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$ORACLE_VENV/bin/python" ]; then
         return
     fi
-    say "GDAL oracle: $ORACLE_VENV ($ORACLE_REQUIREMENTS, wheel with its own GDAL)"
+    say "GDAL oracle: $ORACLE_VENV ($want: wheels, with their own GDAL)"
     rm -rf "$ORACLE_VENV"
     /usr/bin/python3 -m venv "$ORACLE_VENV"
-    "$ORACLE_VENV/bin/pip" install -q --only-binary :all: "$ORACLE_REQUIREMENTS"
-    echo "$ORACLE_REQUIREMENTS" > "$stamp"
+    "$ORACLE_VENV/bin/pip" install -q --only-binary :all: "${ORACLE_REQUIREMENTS[@]}" 2> >(grep -v "is ignored" >&2)
+    echo "$want" > "$stamp"
 }
 
 stage_dev_plugin() {

@@ -1,10 +1,11 @@
 """Every kind of layer our GeoPackage writer produces reads right with GDAL >= 3.10 too (issue #15, item 0).
 
-GDAL 3.10 and later keep a stored feature count per layer (gpkg_ogr_contents, updated by triggers); our
-bulk writer inserts behind GDAL's back, and a count left at 0 made pyogrio and QGIS on current QGIS show
-empty layers although the rows were there. The host's GDAL (3.6) cannot show that bug, so these tests ask
-a second, newer GDAL (tests/gdal_oracle.py, a subprocess) and compare with SQLite's own COUNT(*); the
-host's GDAL is asked as well. In the matrix chroots (QGIS 3.40 / 3.44) the host GDAL is itself newer.
+GDAL 3.10 and later keep a stored feature count per layer (gpkg_ogr_contents, updated by triggers) and
+store 0 for a new layer; our bulk writer inserts behind GDAL's back, and a count left at 0 made pyogrio and
+QGIS on current QGIS show empty layers although the rows were there. The host's GDAL (3.6) cannot show that
+bug, so these tests use a second, newer GDAL (tests/gdal_oracle.py, always a subprocess): it reads what the
+host wrote, and it runs our writer itself, and every count is compared with SQLite's own COUNT(*). In the
+matrix chroots (QGIS 3.40 / 3.44) the host GDAL is itself newer, and the same tests run there.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyogrio
 import pytest
 import shapely
 
 from gimpo_gis_plugin.core.geopackage import write_geopackage
 from gimpo_gis_plugin.core.gpkg_bulk import can_bulk_write
-from tests.gdal_oracle import ORACLE_PYTHON, read_with_oracle, sqlite_counts
+from tests.gdal_oracle import ORACLE_PYTHON, every_kind_of_layer, read_with_oracle, sqlite_counts, write_with_oracle
 
 APPEND_WITH_ORACLE = """
 import sys
@@ -39,54 +40,18 @@ print(pyogrio.read_info(path, layer=layer)["features"])
 """
 
 
-def _frames(n: int = 300) -> dict[str, pd.DataFrame]:
-    """One frame per path through the writer: bulk and OGR, spatial and attribute, empty, odd geometries."""
-    rng = np.random.default_rng(41570)
-    x, y = rng.uniform(180000, 190000, n), rng.uniform(550000, 560000, n)
-    boxes = list(shapely.box(x, y, x + 10, y + 10))
-    boxes[1] = None
-    boxes[2] = shapely.Polygon()
-    boxes[3] = shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)])
-    parcels = gpd.GeoDataFrame(
-        {"pnu": [f"41570{i:014d}" for i in range(n)], "area": rng.uniform(1, 900, n), "flag": np.arange(n) % 2 == 0},
-        geometry=boxes,
-        crs="EPSG:5186",
-    )
-    points = gpd.GeoDataFrame({"id": np.arange(n)}, geometry=shapely.points(x, y), crs="EPSG:5186")
-    dated = parcels.assign(checked=pd.Timestamp("2026-12-07") + pd.to_timedelta(np.arange(n), unit="D"))
-    with_z = gpd.GeoDataFrame({"depth": np.ones(n)}, geometry=shapely.points(x, y, np.ones(n)), crs="EPSG:5186")
-    rows = pd.DataFrame({"row_id": [f"r{i}" for i in range(n)], "tax": np.arange(n) * 1000})
-    rows_dated = rows.assign(due=pd.Timestamp("2026-12-31"))
-    return {
-        "bulk_polygons": parcels,
-        "bulk_points": points,
-        "bulk_table": rows,
-        "ogr_polygons_dated": dated,
-        "ogr_points_z": with_z,
-        "ogr_table_dated": rows_dated,
-        "bulk_empty_layer": parcels.iloc[:0],
-        "bulk_empty_table": rows.iloc[:0],
-    }
+def _gdal_at_least(version: str, wanted: tuple[int, int]) -> bool:
+    major, minor = (int(part) for part in version.split(".")[:2])
+    return (major, minor) >= wanted
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    frames = _frames()
-    # The frames must really take both paths through the writer, or the test proves nothing.
-    assert [name for name, frame in frames.items() if not can_bulk_write(frame)] == [
-        "ogr_polygons_dated",
-        "ogr_points_z",
-        "ogr_table_dated",
-    ]
-    path = write_geopackage(tmp_path_factory.mktemp("oracle") / "every_kind.gpkg", frames)
-    return path, frames
+def _drawn(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Rows with a geometry that has coordinates (what the R-tree and the extent hold)."""
+    values = frame.geometry.array
+    return ~shapely.is_missing(values) & ~shapely.is_empty(values)
 
 
-def test_newer_gdal_reads_every_layer_with_its_rows(written):
-    path, frames = written
-    report = read_with_oracle([path])[str(path)]
-    major, minor = (int(part) for part in report["gdal"].split(".")[:2])
-    assert (major, minor) >= (3, 10), f"the oracle must be a GDAL that stores feature counts, got {report['gdal']}"
+def _assert_reads_as_written(report: dict, path: Path, frames: dict) -> None:
     counts = sqlite_counts(path)
     assert counts == {name: len(frame) for name, frame in frames.items()}
     layers = report["layers"]
@@ -96,23 +61,60 @@ def test_newer_gdal_reads_every_layer_with_its_rows(written):
         assert seen["stored_count"] == counts[name], f"{name}: GDAL {report['gdal']} stores a wrong count"
         assert seen["rows_read"] == counts[name], f"{name}: GDAL {report['gdal']} reads a wrong number of rows"
         if isinstance(frame, gpd.GeoDataFrame) and len(frame):
-            assert seen["with_geometry"] == int(frame.geometry.notna().sum())
-            present = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
-            np.testing.assert_allclose(seen["total_bounds"], present.total_bounds)
+            assert seen["with_geometry"] == int((~shapely.is_missing(frame.geometry.array)).sum())
+            np.testing.assert_allclose(seen["total_bounds"], frame[_drawn(frame)].total_bounds)
 
 
-def test_host_gdal_reads_the_same_counts(written):
-    path, frames = written
-    for name, frame in frames.items():
-        assert pyogrio.read_info(path, layer=name)["features"] == len(frame), name
-        assert len(pyogrio.read_dataframe(path, layer=name)) == len(frame), name
+@pytest.fixture(scope="module")
+def frames() -> dict:
+    kinds = every_kind_of_layer()
+    # The frames must really take both paths through the writer, or the tests prove nothing.
+    assert [name for name, frame in kinds.items() if not can_bulk_write(frame)] == [
+        "ogr_polygons_dated",
+        "ogr_points_z",
+        "ogr_table_dated",
+    ]
+    return kinds
 
 
-def test_stored_count_follows_later_edits_by_gdal(written, tmp_path):
+@pytest.fixture(scope="module")
+def written_here(frames, tmp_path_factory) -> Path:
+    """Written by this process's GDAL (3.6 on Debian 12, 3.10 / 3.13 in the matrix chroots)."""
+    return write_geopackage(tmp_path_factory.mktemp("oracle") / "every_kind.gpkg", frames)
+
+
+@pytest.fixture(scope="module")
+def written_by_oracle(tmp_path_factory) -> tuple[Path, dict]:
+    """Written by our writer running on the oracle's GDAL (>= 3.10: layers created with a stored count 0)."""
+    path = tmp_path_factory.mktemp("oracle") / "every_kind_newer_gdal.gpkg"
+    return path, write_with_oracle(path)
+
+
+def test_newer_gdal_reads_what_this_gdal_wrote(written_here, frames):
+    report = read_with_oracle([written_here])[str(written_here)]
+    assert _gdal_at_least(report["gdal"], (3, 10)), f"the oracle must store feature counts: GDAL {report['gdal']}"
+    _assert_reads_as_written(report, written_here, frames)
+
+
+def test_our_writer_on_newer_gdal_leaves_the_right_counts(written_by_oracle, frames):
+    """The case of every user on current QGIS: GDAL >= 3.10 creates the layers, we bulk-insert the rows."""
+    path, report = written_by_oracle
+    assert _gdal_at_least(report["gdal"], (3, 10)), report["gdal"]
+    _assert_reads_as_written(report, path, frames)
+
+
+def test_this_gdal_reads_the_same_counts(written_here, written_by_oracle, frames):
+    for path in (written_here, written_by_oracle[0]):
+        for name, frame in frames.items():
+            assert pyogrio.read_info(path, layer=name)["features"] == len(frame), f"{path.name}:{name}"
+            assert len(pyogrio.read_dataframe(path, layer=name)) == len(frame), f"{path.name}:{name}"
+
+
+@pytest.mark.parametrize("made_by", ["this GDAL", "the oracle"])
+def test_counts_and_rtree_follow_later_edits_by_gdal(made_by, written_here, written_by_oracle, frames, tmp_path):
     """The triggers are back after the bulk insert: GDAL's own later appends keep the count and R-tree right."""
-    path, frames = written
     copy = tmp_path / "edited.gpkg"
-    shutil.copy(path, copy)
+    shutil.copy(written_here if made_by == "this GDAL" else written_by_oracle[0], copy)
     script = tmp_path / "append.py"
     script.write_text(APPEND_WITH_ORACLE)
     wkb = shapely.to_wkb(shapely.MultiPolygon([shapely.box(185000, 555000, 185010, 555010)]), hex=True)
@@ -132,7 +134,7 @@ def test_stored_count_follows_later_edits_by_gdal(written, tmp_path):
         assert db.execute("SELECT count(*) FROM bulk_polygons").fetchone()[0] == expected
         stored = db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'bulk_polygons'")
         assert stored.fetchone()[0] == expected
-        indexed = int((parcels.geometry.notna() & ~parcels.geometry.is_empty).sum()) + 2
+        indexed = int(_drawn(parcels).sum()) + 2
         assert db.execute("SELECT count(*) FROM rtree_bulk_polygons_geom").fetchone()[0] == indexed
 
 
