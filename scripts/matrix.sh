@@ -7,8 +7,9 @@
 # The host leg runs here; the others in Debian chroots that scripts/matrix_chroot.sh builds with
 # debootstrap from this machine's Debian mirror and keeps in $GIMPO_CHROOT_CACHE (rebuilt only when
 # missing). Each leg's pytest log and JUnit XML go to build/matrix/<leg>.{log,xml}; at the end one line
-# per leg: QGIS version, tests passed / failed / skipped, minutes. Exit status: 0 only if every leg ran
-# tests and none failed (no tests collected is a failure too).
+# per leg: QGIS version, tests passed / failed / skipped, minutes; then the legs' fingerprints (same seed,
+# same findings, raster statistics, layers) are compared. Exit status: 0 only if every leg ran tests, none
+# failed (no tests collected is a failure too) and all legs gave the same results.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -55,6 +56,10 @@ print(total - failed - skipped, failed, skipped, total)
 EOF
 }
 
+# Each leg writes what must be the same everywhere (tests/core/test_version_fingerprint.py); compared
+# at the end, the first leg being the reference.
+FINGERPRINTS="$OUT/fingerprints"
+compared=()
 results=()
 status=0
 for leg in "${legs[@]}"; do
@@ -79,8 +84,11 @@ for leg in "${legs[@]}"; do
     fi
     built=$SECONDS
     say "$leg: make test (log: $log)"
-    leg_command "$leg" make test PYTEST_ARGS="-p no:cacheprovider --junitxml=$xml $PYTEST_ARGS" > "$log" 2>&1
+    rm -f "$FINGERPRINTS/$leg.json"
+    GIMPO_FINGERPRINT_DIR="$FINGERPRINTS" GIMPO_MATRIX_LEG="$leg" \
+        leg_command "$leg" make test PYTEST_ARGS="-p no:cacheprovider --junitxml=$xml $PYTEST_ARGS" > "$log" 2>&1
     code=$?
+    [ -f "$FINGERPRINTS/$leg.json" ] && compared+=("$FINGERPRINTS/$leg.json")
     minutes=$(awk -v s=$((SECONDS - built)) 'BEGIN { printf "%.1f", s / 60 }')
     setup_minutes=$(awk -v s=$((built - started)) 'BEGIN { printf "%.1f", s / 60 }')
     version="$(qgis_version_of "$leg")"
@@ -93,4 +101,9 @@ done
 
 say "results"
 printf '%s\n' "${results[@]}" | tee "$OUT/summary.txt"
+if [ "${#compared[@]}" -ge 2 ]; then
+    say "same inputs, same results across versions?"
+    /usr/bin/python3 scripts/matrix_compare.py "${compared[@]}" | tee -a "$OUT/summary.txt"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
 exit "$status"

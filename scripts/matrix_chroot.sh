@@ -162,11 +162,14 @@ run() {
     common="$(git_common_dir)"
     if [ -n "$common" ] && [ "${common#"$ROOT"/}" = "$common" ]; then bind "$common" "$dir$common" ro; fi
     local shared="${GIMPO_SHARED_DATA:-$ROOT/../shared/data}"
-    local env_shared=()
+    local env_shared=() name
+    for name in GIMPO_FINGERPRINT_DIR GIMPO_MATRIX_LEG; do  # the matrix's switches (scripts/matrix.sh)
+        if [ -n "${!name:-}" ]; then env_shared+=("$name=${!name}"); fi
+    done
     if [ -d "$shared" ]; then
         shared="$(cd "$shared" && pwd)"
         bind "$shared" "$dir$shared" ro
-        env_shared=(GIMPO_SHARED_DATA="$shared")
+        env_shared+=(GIMPO_SHARED_DATA="$shared")
     fi
     # Everything version-specific stays in the chroot or in a build folder of its own: the venv, the
     # staged plugin and the QGIS profile (a 3.40 profile must not be the one the host's 3.22 reads).
