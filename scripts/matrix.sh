@@ -56,54 +56,59 @@ print(total - failed - skipped, failed, skipped, total)
 EOF
 }
 
-# Each leg writes what must be the same everywhere (tests/core/test_version_fingerprint.py); compared
-# at the end, the first leg being the reference.
-FINGERPRINTS="$OUT/fingerprints"
-compared=()
-results=()
-status=0
-for leg in "${legs[@]}"; do
-    case "$leg" in host | trixie | sid) ;; *)
-        say "unknown leg '$leg' (host, trixie, sid)"
-        exit 2
-        ;;
-    esac
-    log="$OUT/$leg.log"
-    xml="$OUT/$leg.xml"
-    rm -f "$xml"
-    started=$SECONDS
-    if [ "$leg" != host ]; then
-        say "$leg: chroot (built once, then cached)"
-        bash scripts/matrix_chroot.sh build "$leg" 2>&1 | tee "$OUT/$leg-build.log" | tail -n 3
-        if [ "${PIPESTATUS[0]}" -ne 0 ]; then
-            say "$leg: building the chroot failed (see $OUT/$leg-build.log)"
-            results+=("$leg ? chroot build failed")
-            status=1
-            continue
+main() {
+    # Each leg writes what must be the same everywhere (tests/core/test_version_fingerprint.py); compared
+    # at the end, the first leg being the reference.
+    FINGERPRINTS="$OUT/fingerprints"
+    compared=()
+    results=()
+    status=0
+    for leg in "${legs[@]}"; do
+        case "$leg" in host | trixie | sid) ;; *)
+            say "unknown leg '$leg' (host, trixie, sid)"
+            exit 2
+            ;;
+        esac
+        log="$OUT/$leg.log"
+        xml="$OUT/$leg.xml"
+        rm -f "$xml"
+        started=$SECONDS
+        if [ "$leg" != host ]; then
+            say "$leg: chroot (built once, then cached)"
+            bash scripts/matrix_chroot.sh build "$leg" 2>&1 | tee "$OUT/$leg-build.log" | tail -n 3
+            if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+                say "$leg: building the chroot failed (see $OUT/$leg-build.log)"
+                results+=("$leg ? chroot build failed")
+                status=1
+                continue
+            fi
         fi
-    fi
-    built=$SECONDS
-    say "$leg: make test (log: $log)"
-    rm -f "$FINGERPRINTS/$leg.json"
-    GIMPO_FINGERPRINT_DIR="$FINGERPRINTS" GIMPO_MATRIX_LEG="$leg" \
-        leg_command "$leg" make test PYTEST_ARGS="-p no:cacheprovider --junitxml=$xml $PYTEST_ARGS" > "$log" 2>&1
-    code=$?
-    [ -f "$FINGERPRINTS/$leg.json" ] && compared+=("$FINGERPRINTS/$leg.json")
-    minutes=$(awk -v s=$((SECONDS - built)) 'BEGIN { printf "%.1f", s / 60 }')
-    setup_minutes=$(awk -v s=$((built - started)) 'BEGIN { printf "%.1f", s / 60 }')
-    version="$(qgis_version_of "$leg")"
-    read -r passed failed skipped total <<< "$(summarise "$xml")"
-    tail -n 1 "$log"
-    if [ "$code" -ne 0 ] || [ "$total" = - ] || [ "$total" = 0 ]; then status=1; fi
-    results+=("$(printf '%-7s QGIS %-8s passed %4s  failed %3s  skipped %3s  of %4s  exit %3s  tests %5s min  (chroot %s min)' \
-        "$leg" "${version:-?}" "$passed" "$failed" "$skipped" "$total" "$code" "$minutes" "$setup_minutes")")
-done
+        built=$SECONDS
+        say "$leg: make test (log: $log)"
+        rm -f "$FINGERPRINTS/$leg.json"
+        GIMPO_FINGERPRINT_DIR="$FINGERPRINTS" GIMPO_MATRIX_LEG="$leg" \
+            leg_command "$leg" make test PYTEST_ARGS="-p no:cacheprovider --junitxml=$xml $PYTEST_ARGS" > "$log" 2>&1
+        code=$?
+        [ -f "$FINGERPRINTS/$leg.json" ] && compared+=("$FINGERPRINTS/$leg.json")
+        minutes=$(awk -v s=$((SECONDS - built)) 'BEGIN { printf "%.1f", s / 60 }')
+        setup_minutes=$(awk -v s=$((built - started)) 'BEGIN { printf "%.1f", s / 60 }')
+        version="$(qgis_version_of "$leg")"
+        read -r passed failed skipped total <<< "$(summarise "$xml")"
+        tail -n 1 "$log"
+        if [ "$code" -ne 0 ] || [ "$total" = - ] || [ "$total" = 0 ]; then status=1; fi
+        results+=("$(printf '%-7s QGIS %-8s passed %4s  failed %3s  skipped %3s  of %4s  exit %3s  tests %5s min  (chroot check %s min)' \
+            "$leg" "${version:-?}" "$passed" "$failed" "$skipped" "$total" "$code" "$minutes" "$setup_minutes")")
+    done
 
-say "results"
-printf '%s\n' "${results[@]}" | tee "$OUT/summary.txt"
-if [ "${#compared[@]}" -ge 2 ]; then
-    say "same inputs, same results across versions?"
-    /usr/bin/python3 scripts/matrix_compare.py "${compared[@]}" | tee -a "$OUT/summary.txt"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-fi
-exit "$status"
+    say "results"
+    printf '%s\n' "${results[@]}" | tee "$OUT/summary.txt"
+    if [ "${#compared[@]}" -ge 2 ]; then
+        say "same inputs, same results across versions?"
+        /usr/bin/python3 scripts/matrix_compare.py "${compared[@]}" | tee -a "$OUT/summary.txt"
+        [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    fi
+    return "$status"
+}
+
+# One function, read whole before it runs: editing this file during a run cannot break the run.
+main "$@"; exit $?

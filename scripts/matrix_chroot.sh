@@ -177,9 +177,14 @@ run() {
         bash -c 'cd "$1" && shift && exec "$@"' -- "$ROOT" "$@"
 }
 
-case "${1:-}" in
-    build) build "${2:?suite}" ;;
-    run) run "${2:?suite}" "${@:3}" ;;
-    path) chroot_dir "${2:?suite}" ;;
-    *) die "usage: $0 build|run|path SUITE [CMD...]" ;;
-esac
+main() {
+    case "${1:-}" in
+        build) build "${2:?suite}" ;;
+        run) run "${2:?suite}" "${@:3}" ;;
+        path) chroot_dir "${2:?suite}" ;;
+        *) die "usage: $0 build|run|path SUITE [CMD...]" ;;
+    esac
+}
+
+# One function, read whole before it runs: editing this file during a run cannot break the run.
+main "$@"; exit $?
