@@ -38,6 +38,16 @@ debian_mirror() {
 
 chroot_dir() { echo "$CACHE/$1"; }
 
+lock_chroot() {
+    # One build or run per chroot at a time: a second one would unmount the first one's /proc, /tmp ...
+    mkdir -p "$CACHE"
+    exec 9> "$CACHE/$1.lock"
+    if ! flock -n 9; then
+        say "waiting for another build or run in the $1 chroot"
+        flock 9
+    fi
+}
+
 mounted() { mountpoint -q "$1" 2>/dev/null; }
 
 bind() {
@@ -97,11 +107,13 @@ in_chroot() {
     done < <(compgen -e | grep -E '^(PIP_[A-Z_]+|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|TERM)$')
     env -i "${keep[@]}" LC_ALL=C.UTF-8 LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive HOME=/root \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        chroot "$dir" "$@"
+        chroot "$dir" "$@" 9>&-
 }
 
 build() {
     SUITE="$1"
+    [ "${LOCKED:-}" = "$SUITE" ] || lock_chroot "$SUITE"
+    LOCKED="$SUITE"
     local started=$SECONDS
     local dir
     dir="$(chroot_dir "$SUITE")"
@@ -152,6 +164,8 @@ git_common_dir() {
 run() {
     SUITE="$1"
     shift
+    lock_chroot "$SUITE"
+    LOCKED="$SUITE"
     local dir
     dir="$(chroot_dir "$SUITE")"
     [ -f "$dir/.gimpo-ready" ] || build "$SUITE"
@@ -178,6 +192,9 @@ run() {
 }
 
 main() {
+    if [ "$(id -u)" != 0 ] && [ "${1:-}" != path ]; then
+        die "needs root (debootstrap, mount --bind, chroot): run it as root or with sudo"
+    fi
     case "${1:-}" in
         build) build "${2:?suite}" ;;
         run) run "${2:?suite}" "${@:3}" ;;
