@@ -69,7 +69,7 @@ def raster_fingerprint(path: Path) -> dict:
     import rasterio
 
     with rasterio.open(path) as raster:
-        band = raster.read(1, masked=True)
+        band = raster.read(1, masked=True).astype(np.float64)  # float32 sums depend on numpy's summation order
         return {
             "shape": [raster.height, raster.width],
             "transform": [float(v) for v in raster.transform[:6]],
