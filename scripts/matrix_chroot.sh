@@ -122,7 +122,9 @@ build() {
     else
         command -v debootstrap > /dev/null || die "debootstrap is missing (apt-get install debootstrap)"
         local mirror
-        mirror="$(debian_mirror)"
+        # GIMPO_CHROOT_MIRROR pins another archive, e.g. a snapshot.debian.org date for a sid that must
+        # not move (sid's QGIS is whatever sid ships on the day the chroot is built).
+        mirror="${GIMPO_CHROOT_MIRROR:-$(debian_mirror)}"
         say "debootstrap $SUITE from $mirror into $dir (network and disk: several minutes)"
         rm -rf "$dir.partial"
         mkdir -p "$CACHE"
