@@ -5,12 +5,13 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo screenshots test test-core bench package lint format clean
+.PHONY: help setup demo screenshots test test-core test-matrix bench package lint format clean
 
 help:
 	@echo "make demo     set up, build the sample city, run the pipeline through qgis_process, write out/"
 	@echo "make screenshots  the real QGIS desktop on the demo: pictures in out/screenshots/"
 	@echo "make test     set up and run the whole test suite"
+	@echo "make test-matrix  the whole suite on QGIS 3.22 (here), 3.40 and 3.44 (Debian chroots, root)"
 	@echo "make bench    benchmarks against QGIS's own algorithms (ratios printed)"
 	@echo "make package  build dist/gimpo_gis_plugin.zip"
 	@echo "make lint     ruff"
@@ -26,6 +27,10 @@ screenshots: setup
 
 test: setup
 	@$(ENV) python -m pytest $(PYTEST_ARGS)
+
+# LEGS=host|trixie|sid (default all three); the chroots are cached in /var/cache/gimpo-chroots.
+test-matrix:
+	@bash scripts/matrix.sh $(LEGS)
 
 test-core: setup
 	@$(ENV) python -m pytest tests/core $(PYTEST_ARGS)

@@ -32,6 +32,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 from qgis.PyQt.QtCore import QPointF
+from qgis.PyQt.QtXml import QDomDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / "processing"
@@ -341,10 +342,61 @@ def build(folder: Path = MODELS_DIR) -> list[Path]:
         model = make()
         model.updateDestinationParameters()  # the model outputs become its destination parameters
         path = folder / f"{model.name()}.model3"
-        if not model.toFile(str(path)):
-            raise RuntimeError(f"could not write {path}")
+        _write(model, path)
         written.append(path)
     return written
+
+
+def _write(model: QgsProcessingModelAlgorithm, path: Path) -> None:
+    """Write ``model`` as QGIS 3.22 writes it, from any QGIS: the committed files hold on every version.
+
+    QGIS 3.22 has one naming of model outputs, ``<child>:<output>`` (what the demo, the tests and users'
+    batch files use). Later QGIS gives a model made in code internal_version Version2, which names outputs
+    after their descriptions ("Clearance conflicts (이격거리 위반)" -> clearance_conflicts__); a file
+    without that key loads as Version1 with the old names. So the model is reloaded without the key, and
+    the file is then stripped of what only later QGIS writes and what it rebuilds on load anyway: the
+    version key, an empty output group and order, and the ``_modelChild*`` metadata of the outputs.
+    """
+    variant = model.toVariant()
+    if variant.pop("internal_version", None) is not None and not model.loadVariant(variant):
+        raise RuntimeError(f"could not reload model {model.name()}")
+    if not model.toFile(str(path)):
+        raise RuntimeError(f"could not write {path}")
+    document = QDomDocument()
+    if not document.setContent(path.read_bytes())[0]:
+        raise RuntimeError(f"QGIS wrote a model file it cannot read: {path}")
+    if _drop_later_qgis_additions(document.documentElement()):
+        path.write_text(document.toString(2), encoding="utf-8")
+
+
+def _options(element) -> list:
+    """The <Option> children of an element that QgsXmlUtils wrote."""
+    found, node = [], element.firstChildElement("Option")
+    while not node.isNull():
+        found.append(node)
+        node = node.nextSiblingElement("Option")
+    return found
+
+
+def _drop_later_qgis_additions(root) -> bool:
+    """Remove what QGIS > 3.22 adds to a model file (see ``_write``); True if anything was removed."""
+    removed = False
+    for option in _options(root):
+        name = option.attribute("name")
+        empty = not _options(option) and option.attribute("value", "") == ""
+        if name == "internal_version" or (name in ("outputGroup", "outputOrder") and empty):
+            root.removeChild(option)
+            removed = True
+        elif name == "parameterDefinitions":
+            for definition in _options(option):
+                for metadata in (o for o in _options(definition) if o.attribute("name") == "metadata"):
+                    derived = [e for e in _options(metadata) if e.attribute("name").startswith("_modelChild")]
+                    for entry in derived:
+                        metadata.removeChild(entry)
+                    if derived and not _options(metadata):
+                        metadata.removeAttribute("type")  # as 3.22 writes an output's empty metadata
+                    removed = removed or bool(derived)
+    return removed
 
 
 def main() -> None:

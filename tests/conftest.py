@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.qgis_exit import release_qgis_objects_before_exit  # noqa: F401 - fixture (a failure must not crash the exit)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("GIMPO_SHARED_DATA", ROOT.parent / "shared" / "data"))
 QGIS_PROCESS = ROOT / "bin" / "qgis_process"

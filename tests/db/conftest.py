@@ -7,8 +7,9 @@ run as root, so under root (CI, this machine) the server runs as the ``postgres`
 package creates. Each test gets its own database cloned from a template that already has PostGIS, which
 takes a fraction of a second instead of ``CREATE EXTENSION postgis`` every time.
 
-The packages come from scripts/apt-packages.txt (postgresql-15, postgresql-15-postgis-3,
-python3-psycopg2), which ``make test`` / ``.ci/run`` install; without them the tests skip and say so.
+The packages come from scripts/apt-packages.txt (postgresql-N, postgresql-N-postgis-3, python3-psycopg2
+with N the release's major: 15 on Debian 12, 17 on Debian 13), which ``make test`` / ``.ci/run`` install;
+the newest installed major that has PostGIS is used. Without them the tests skip and say so.
 """
 
 from __future__ import annotations
@@ -28,7 +29,23 @@ from urllib.parse import quote
 
 import pytest
 
-PG_BIN = Path(os.environ.get("GIMPO_PG_BIN", "/usr/lib/postgresql/15/bin"))
+POSTGRESQL_LIB = Path("/usr/lib/postgresql")
+POSTGRESQL_SHARE = Path("/usr/share/postgresql")
+
+
+def _installed_major() -> str | None:
+    """The newest PostgreSQL major with both its server binaries and PostGIS installed (Debian's layout)."""
+    majors = sorted(
+        (path.parent.parent.name for path in POSTGRESQL_LIB.glob("*/bin/initdb") if path.parent.parent.name.isdigit()),
+        key=int,
+        reverse=True,
+    )
+    with_postgis = [major for major in majors if (POSTGRESQL_SHARE / major / "extension" / "postgis.control").exists()]
+    return (with_postgis or majors or [None])[0]
+
+
+PG_MAJOR = _installed_major()
+PG_BIN = Path(os.environ.get("GIMPO_PG_BIN", POSTGRESQL_LIB / (PG_MAJOR or "N") / "bin"))
 SUPERUSER = "gimpo_admin"
 SUPERUSER_PASSWORD = "test-only-secret"
 TEMPLATE_DB = "gimpo_template_postgis"
@@ -79,9 +96,10 @@ def _run(command: list[str], timeout: float = START_TIMEOUT_S) -> None:
 
 def _missing_requirements() -> str | None:
     if not (PG_BIN / "initdb").exists():
-        return f"PostgreSQL server binaries not found in {PG_BIN} (apt-get install postgresql-15)"
-    if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
-        return "PostGIS extension not installed (apt-get install postgresql-15-postgis-3)"
+        return f"PostgreSQL server binaries not found in {PG_BIN} (make setup installs postgresql-N for this Debian)"
+    major = PG_MAJOR or "N"
+    if not (POSTGRESQL_SHARE / major / "extension" / "postgis.control").exists():
+        return f"PostGIS extension not installed for PostgreSQL {major} (apt-get install postgresql-{major}-postgis-3)"
     try:
         import psycopg2  # noqa: F401 - only checking that it is there
     except ImportError:
@@ -155,7 +173,7 @@ def _stop_cluster(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def postgis_cluster() -> Iterator[PostgisCluster]:
-    """A running PostgreSQL 15 + PostGIS server for this session, removed afterwards."""
+    """A running PostgreSQL (the installed major) + PostGIS server for this session, removed afterwards."""
     missing = _missing_requirements()
     if missing:
         pytest.skip(missing)

@@ -167,6 +167,11 @@ def _voronoi_cells(polygon, cell_size: float, rng: np.random.Generator) -> list:
     if len(xy) < 2:
         return [polygon]
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=polygon.envelope))
+    # GEOS returns the cells in an order of its own that changed between versions (3.11 vs 3.13: the same
+    # cells, permuted, so the seeded zone codes landed on other cells). In the order of their seed points
+    # instead, the same on every GEOS: each seed lies inside its own cell.
+    seed_index, cell_index = shapely.STRtree(cells).query(shapely.points(xy), predicate="within")
+    cells = cells[cell_index[np.argsort(seed_index, kind="stable")]]
     parts = shapely.make_valid(shapely.intersection(cells, polygon))
     polygonal = [shapely.union_all([g for g in shapely.get_parts(p) if g.geom_type == "Polygon"]) for p in parts]
     return [p for p in polygonal if not p.is_empty and p.area > 1.0]
