@@ -26,10 +26,13 @@ from ..legal_dong import load_legal_dong_table
 from ..paths import resource
 from ..privacy import mask_frame
 from ..progress import SILENT, Progress
-from .address import AddressResolver
+from .address import AddressResolver, known_building_ids, place_by_building_id
+from .building_layer import PreparedBuildings, prepare_building_layer
 from .building_register import BuildingRegister, link_building_register
+from .building_schema import fields_to_read
 from .findings import CATALOGUE, SEVERITY_LABELS
 from .options import LinkageOptions
+from .road_address import RoadAddressIndex
 
 LAND, BUILDING = "land", "building"
 KIND_WORDS = {"토지": LAND, "land": LAND, "건축물": BUILDING, "건물": BUILDING, "building": BUILDING}
@@ -74,9 +77,10 @@ def parcel_fields(names: list[str]) -> list[str] | None:
     return [name for name in names if name.upper() in ("PNU", "JIBUN") or name == "jimok"]
 
 
-def building_fields(names: list[str]) -> list[str]:
-    """The building-layer fields the linkage reads (those of BUILDING_COLUMNS, in any case)."""
-    return [name for name in names if name.lower() in BUILDING_COLUMNS]
+def building_fields(names: list[str]) -> list[str] | None:
+    """The building-layer fields the linkage reads: those of the schema it is in (building_schema);
+    None (all) when no schema is recognised, so that the refusal lists the layer's fields."""
+    return fields_to_read(names)
 
 
 @dataclass
@@ -91,6 +95,7 @@ class LinkageResult:
     warnings: list[str] = field(default_factory=list)
     register_matched: pd.DataFrame | None = None  # only when a 건축물대장 표제부 was given
     register_unmatched: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)  # what was recognised in the inputs (for the log)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         layers = {
@@ -254,19 +259,13 @@ def prepare_parcels(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
-def prepare_buildings(buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Buildings with a host parcel: the PNU they carry when it names a parcel, else the parcel under them."""
-    lowered = {c: c.lower() for c in buildings.columns if isinstance(c, str) and c != buildings.geometry.name}
-    frame = buildings.rename(columns=lowered)
-    for column, default in BUILDING_COLUMNS.items():
-        if column not in frame:
-            frame[column] = default
-    frame["bld_id"] = frame["bld_id"].fillna("").astype(str).str.strip()
-    no_id = frame["bld_id"] == ""
-    frame.loc[no_id, "bld_id"] = "GIS-" + pd.Series(
-        np.flatnonzero(no_id.to_numpy()) + 1, index=frame.index[no_id]
-    ).astype(str)
-    frame["pnu"] = clean_pnu(frame["pnu"])
+def prepare_buildings(
+    buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, ledger_ids: pd.Series | None = None
+) -> PreparedBuildings:
+    """Buildings in the engine's columns (schema detected and logged: building_layer), each with a host
+    parcel: the PNU they carry when it names a parcel, else the parcel under them."""
+    prepared = prepare_building_layer(buildings, ledger_ids)
+    frame = prepared.frame
     known = frame["pnu"].isin(parcels["PNU"])
     frame["host_source"] = np.where(known, "given", "")
     if (~known).any() and len(parcels):
@@ -276,8 +275,7 @@ def prepare_buildings(buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) ->
         found = hits["PNU"].notna()
         frame.loc[hits.index[found], "pnu"] = hits.loc[found, "PNU"].to_numpy()
         frame.loc[hits.index[found], "host_source"] = "spatial"
-    frame["use_class"] = frame["use_code"].astype(str).map(building_use_classes()).fillna("")
-    return frame
+    return prepared
 
 
 def _resolve_ledger(
@@ -396,9 +394,10 @@ def link_tax_ledger(
         ledger["source_row"] = np.arange(2, len(ledger) + 2)
     progress.info(f"Linking {len(ledger):,} ledger rows to {len(parcels):,} parcels and {len(buildings):,} buildings")
     parcels = prepare_parcels(parcels)
-    buildings = prepare_buildings(buildings, parcels)
+    prepared = prepare_buildings(buildings, parcels, ledger["bld_id"])
+    buildings = prepared.frame
     progress.set(0.15)
-    resolver = AddressResolver(options.sigungu_code)
+    resolver = AddressResolver(options.sigungu_code, roads=RoadAddressIndex.from_buildings(buildings))
     rows, warnings = _resolve_ledger(ledger, resolver, progress)
     del resolver  # its cache holds one resolution per distinct address (a million at 2,000,000 parcels)
     rows["_share"] = share_fraction(rows["share"])
@@ -408,6 +407,8 @@ def link_tax_ledger(
     no_parcel = land & ~rows["pnu"].isin(parcel_pnus)
     rows.loc[no_parcel, "reason_code"] = "LEDGER_NO_PARCEL"
     rows.loc[no_parcel, "reason"] = "no parcel has PNU " + rows.loc[no_parcel, "pnu"]
+    rows["bld_id"] = known_building_ids(rows["bld_id"], prepared.aliases)
+    place_by_building_id(rows, buildings)
     rows = _assign_buildings(rows, buildings, parcel_pnus)
     progress.set(0.5)
 
@@ -462,9 +463,10 @@ def link_tax_ledger(
         ledger_unmatched,
         summary,
         counts,
-        warnings,
+        [*prepared.warnings, *warnings],
         register_matched,
         register_unmatched,
+        prepared.messages,
     )
 
 
