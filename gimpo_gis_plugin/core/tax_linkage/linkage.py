@@ -30,6 +30,7 @@ from .address import AddressResolver, known_building_ids, place_by_building_id
 from .building_layer import PreparedBuildings, prepare_building_layer
 from .building_register import BuildingRegister, link_building_register
 from .building_schema import fields_to_read
+from .building_use import use_classes
 from .findings import CATALOGUE, SEVERITY_LABELS
 from .options import LinkageOptions
 from .road_address import RoadAddressIndex
@@ -482,7 +483,7 @@ def _building_tax_per_m2(rows: pd.DataFrame, class_of: pd.Series, wanted: pd.Ser
 def _register_findings(missing: pd.DataFrame, matched: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
     """BUILDING_NOT_TAXED for register buildings missing from map and ledger, priced like GIS ones."""
     rows = matched[(matched["kind"] == BUILDING) & ~matched["is_duplicate"]]
-    use_class = missing["use_code"].map(building_use_classes())
+    use_class, _ = use_classes(missing["use_code"], pd.Series("", index=missing.index), "current")
     estimate = _building_tax_per_m2(rows, buildings.set_index("bld_id")["use_class"], use_class)
     estimate = estimate * missing["floor_area"].fillna(0)
     return missing[["pnu", "bld_id", "row_id", "detail"]].assign(

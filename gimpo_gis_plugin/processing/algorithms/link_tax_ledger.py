@@ -27,6 +27,7 @@ from ...core.geopackage import check_writable
 from ...core.progress import Progress
 from ...core.tax_linkage import LinkageOptions, link_tax_ledger, read_ledger
 from ...core.tax_linkage.building_register import read_building_register
+from ...core.tax_linkage.building_schema import require_schema
 from ...core.tax_linkage.linkage import building_fields, check_parcel_layer, parcel_fields
 from ...core.tax_linkage.options import DEFAULT_NON_TAXABLE_JIMOK
 from ...core.tax_linkage.output import write_linkage
@@ -86,7 +87,9 @@ class LinkTaxLedger(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.BUILDINGS,
-                self.tr("Buildings (GIS건물통합정보: bld_id, pnu, use_code, total_floor_area ...)"),
+                self.tr(
+                    "Buildings (GIS건물통합정보, 도로명주소 TL_SPBD_BULD, 건축물대장 or bld_id, total_floor_area ...)"
+                ),
                 [QgsProcessing.TypeVectorPolygon],
                 optional=True,
             )
@@ -226,6 +229,8 @@ class LinkTaxLedger(GimpoAlgorithm):
             buildings = read_source(
                 self, parameters, self.BUILDINGS, context, feedback, crs_override=crs_text, keep_fields=building_fields
             )
+            source = self.parameterAsSource(parameters, self.BUILDINGS, context)
+            require_schema(list(buildings.columns), f"건물 레이어 {source.sourceName() if source else ''}".strip())
         else:
             feedback.pushWarning(self.tr("No building layer: building rows cannot be placed, no building checks."))
             buildings = empty_like({"bld_id": "object", "pnu": "object"}, "Polygon")
@@ -255,6 +260,8 @@ class LinkTaxLedger(GimpoAlgorithm):
         result = link_tax_ledger(parcels, buildings, table.rows, options, progress.sub(0.15, 0.85), register)
         del parcels, buildings  # the inputs are not needed for writing: let them go (gigabytes at 2M parcels)
         table.rows = table.rows.iloc[:0]
+        for note in result.notes:
+            feedback.pushInfo(note)
         for warning in result.warnings:
             feedback.pushWarning(warning)
         counts = result.counts
