@@ -152,6 +152,13 @@ class AddressResolver:
         lot, why = parse_lot(" ".join(lot_tokens))
         if lot is None:
             return Resolution("", dong.code, MALFORMED_LOT, why)
+        if lot.main == 0:
+            return Resolution(
+                "",
+                dong.code,
+                MALFORMED_LOT,
+                "본번 0은 보통 지번이 아닙니다 (가지번 등 특수 지번): 이 행은 PNU로 적어 주십시오",
+            )
         code, warning = self._current_code(dong)
         if code is None:
             return Resolution("", dong.code, ABOLISHED_DONG, warning)

@@ -18,9 +18,9 @@ _OF = re.compile(r"(\d)\s*의\s*(\d)")  # 123의 4 -> 123-4
 _BRACKETS = re.compile(r"[(\[{（][^)\]}）]*[)\]}）]")
 _OTHER_LOTS = re.compile(r"외\s*(?P<n>\d+)\s*(?:필지|筆|건)?")
 _LOT = re.compile(
-    r"^(?P<mountain>산)?\s*(?P<main>\d{1,4})(?:\s*-\s*(?P<sub>\d{1,4}))?(?P<beonji>\s*번지)?"
-    r"(?:\s*(?P<ho>\d{1,4})\s*호(?![가-힣]))?(?P<rest>.*)$"
+    r"^(?P<mountain>산)?\s*(?P<main>\d{1,4})(?:\s*-\s*(?P<sub>\d{1,4}))?(?P<beonji>\s*번지)?(?P<rest>.*)$"
 )
+_HO = re.compile(r"^(?P<ho>\d{1,4})\s*호")
 _DETAIL_NUMBER = re.compile(r"^\d+\s*(?:동|호|층|번길|번|블럭|블록|로트|bl|BL)")
 
 
@@ -44,21 +44,26 @@ def normalise(address: object) -> str:
 
 def split_glued(token: str, names: frozenset[str]) -> list[str]:
     """``김포시월곶면성동리123`` -> ``김포시``, ``월곶면``, ``성동리``, ``123``: known names taken greedily
-    from the front (longest first), the rest left as it is."""
+    from the front (longest first) when what follows is a name or a lot too, so that a road name
+    that starts like a place (``김포한강11로``) stays whole."""
     parts: list[str] = []
     rest = token
     longest = max((len(n) for n in names), default=0)
-    while rest:
-        if rest[0].isdigit() or (rest.startswith("산") and rest[1:2].isdigit()):
-            parts.append(rest)
-            break
-        hit = next((rest[:n] for n in range(min(longest, len(rest)), 1, -1) if rest[:n] in names), None)
-        if hit is None or hit == rest:
-            parts.append(rest)
+
+    def is_lot(text: str) -> bool:
+        return text[:1].isdigit() or text == "산" or (text.startswith("산") and text[1:2].isdigit())
+
+    def known_start(text: str) -> bool:
+        return is_lot(text) or any(text[:n] in names for n in range(2, min(longest, len(text)) + 1))
+
+    while rest and not is_lot(rest):
+        cuts = range(min(longest, len(rest) - 1), 1, -1)
+        hit = next((rest[:n] for n in cuts if rest[:n] in names and known_start(rest[n:])), None)
+        if hit is None:
             break
         parts.append(hit)
         rest = rest[len(hit) :]
-    return parts
+    return [*parts, rest] if rest else parts
 
 
 def parse_lot(text: str) -> tuple[Lot | None, str]:
@@ -68,13 +73,16 @@ def parse_lot(text: str) -> tuple[Lot | None, str]:
     if match is None:
         return None, f"지번 '{text}'을(를) 123, 123-4, 산 12-3 꼴로 읽을 수 없습니다"
     sub = int(match.group("sub") or 0)
-    ho = match.group("ho")
-    if ho is not None:
-        if match.group("sub") is None and match.group("beonji"):
-            sub = int(ho)  # 123번지 4호: the old way of writing 123-4
-        elif match.group("sub") is None:
-            return None, f"'{text}'의 '{ho}호'가 부번인지 호수인지 알 수 없습니다 (123-4 꼴로 적어 주십시오)"
     rest = match.group("rest").strip()
+    ho = _HO.match(rest)
+    if ho is not None and match.group("sub") is None:
+        if not match.group("beonji"):
+            return (
+                None,
+                f"'{text}'의 '{ho.group('ho')}호'가 부번인지 호수인지 알 수 없습니다 (123-4 꼴로 적어 주십시오)",
+            )
+        sub = int(ho.group("ho"))  # 123번지 4호: the old way of writing 123-4
+        rest = rest[ho.end() :].strip()
     note = ""
     other = _OTHER_LOTS.match(rest)
     if other:
