@@ -26,6 +26,11 @@ TEXT_COLUMNS = ("bld_id", "pnu", "use_code", "use_name", "use_class", "approval_
                 "pnu_source", "bld_mgt_sn", "register_pk", "road_code", "road_name", "underground")  # fmt: skip
 NUMBER_COLUMNS = ("building_area", "total_floor_area", "floors_above", "floors_below", "building_main_no",
                   "building_sub_no")  # fmt: skip
+# The fields read as text (the others of a schema are not read at all, or read as numbers).
+TEXT_FIELDS = frozenset({*ID_PREFERENCE, "pnu", "legal_dong_code", "sigungu_code", "bjdong_code", "emd_code",
+                         "ri_code", "mountain", "register_site_kind", "main_lot", "sub_lot", "use_code", "use_name",
+                         "road_code", "underground"})  # fmt: skip
+PLAIN_FIELDS = frozenset({"approval_date", "building_name", "road_name"})
 # 산 flags to the PNU's land-register digit: 도로명주소 MNTN_YN 0 대지 / 1 산; 건축물대장 platGbCd 0 대지 /
 # 1 산 / 2 블록 (no PNU); Y/N in some exports.
 JUSO_MOUNTAIN = {"0": "1", "1": "2", "N": "1", "Y": "2", "n": "1", "y": "2"}
@@ -42,9 +47,25 @@ class PreparedBuildings:
 
 
 def text_values(values: pd.Series) -> pd.Series:
-    """Codes and ids as text: stripped, a spreadsheet float's ``.0`` undone, missing as ""."""
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    return text.str.replace(r"\.0$", "", regex=True)
+    """Codes and ids as text: stripped, a spreadsheet float's ``.0`` undone, missing as "". Worked on the
+    distinct values (a 200,000-building layer has a few hundred codes; ids are cleaned once each)."""
+    if pd.api.types.is_float_dtype(values):
+        whole = values.notna() & (values == values.round())
+        text = values.map("{:.0f}".format).where(whole, values.astype(str)).where(values.notna(), "")
+        return text.astype(object)
+    raw = values.to_numpy(dtype=object)
+    if len(raw) > 5000 and len(set(raw[:1000].tolist())) > 500:  # ids: nearly all distinct, clean each once
+        return pd.Series([_clean_text(v) for v in raw], index=values.index, dtype=object)
+    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([*map(_clean_text, distinct), ""], dtype=object)
+    return pd.Series(table[positions], index=values.index, dtype=object)
+
+
+def _clean_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value).strip()
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
 
 def empty_buildings(crs: object) -> PreparedBuildings:
@@ -65,28 +86,35 @@ def prepare_building_layer(
         return empty_buildings(buildings.crs)
     match = require_schema(columns, layer_label)
     source = match.columns
-    values = {name: text_values(buildings[column]) for name, column in source.items()}
-    out = pd.DataFrame(index=buildings.index)
+    values = {name: text_values(buildings[column]) for name, column in source.items() if name in TEXT_FIELDS}
+    for name in PLAIN_FIELDS & source.keys():  # shown, never joined on: as text, without cleaning
+        values[name] = buildings[source[name]].astype(object).where(buildings[source[name]].notna(), "").astype(str)
+    out: dict[str, object] = {}
     result = PreparedBuildings(gpd.GeoDataFrame(), pd.Series(dtype=object), schema=match)
     result.messages.append(f"{layer_label}: {match.schema.label_ko} 형식으로 인식 — {match.mapping_text()}")
     out["bld_id"], out["id_field"], result.aliases = _ids(values, source, ledger_ids, result)
     out["pnu"], out["pnu_source"] = _host_pnus(values, source, result)
-    blank = pd.Series("", index=buildings.index)
+    blank = pd.Series("", index=buildings.index, dtype=object)
     codes = values.get("use_code", blank)
-    out["use_code"] = codes.where(~codes.str.fullmatch(r"\d{1,4}"), codes.str.zfill(5))
+    out["use_code"] = _padded_codes(codes)
     out["use_class"], out["use_name"] = use_classes(codes, values.get("use_name", blank), match.schema.use_code_table)
-    _log_uses(out, match, result)
+    _log_uses(out["use_class"], out["use_code"], match, result)
     for name in ("approval_date", "building_name", "bld_mgt_sn", "register_pk", "road_name", "underground"):
         out[name] = values.get(name, blank)
     out["road_code"] = _road_codes(values, blank)
     for name in NUMBER_COLUMNS:
-        out[name] = pd.to_numeric(values[name], errors="coerce") if name in values else np.nan
+        out[name] = pd.to_numeric(buildings[source[name]], errors="coerce") if name in source else np.nan
     if not match.schema.needs_floor_area:
         result.warnings.append(
             f"{layer_label}: {match.schema.label_ko}에는 연면적이 없어 건물 면적 점검(AREA_MISMATCH)을 하지 않습니다."
         )
-    out[geometry] = buildings.geometry.to_numpy()
-    result.frame = gpd.GeoDataFrame(out, geometry=geometry, crs=buildings.crs)
+    columns = {
+        name: (value.to_numpy() if isinstance(value, pd.Series) else np.full(len(buildings), value))
+        for name, value in out.items()
+    }
+    frame = pd.DataFrame(columns, index=buildings.index, copy=False)
+    frame[geometry] = buildings.geometry.array
+    result.frame = gpd.GeoDataFrame(frame, geometry=geometry, crs=buildings.crs, copy=False)
     return result
 
 
@@ -128,7 +156,10 @@ def _ids(
 
 
 def _aliases(values: dict[str, pd.Series], present: list[str], ids: pd.Series) -> pd.Series:
-    """Each id value of any id field -> bld_id, leaving out values that name two buildings."""
+    """Each id value of any id field -> bld_id, leaving out values that name two buildings (none to
+    make when the layer has one id field and no id was changed)."""
+    if len(present) == 1 and (values[present[0]].to_numpy() == ids.to_numpy()).all():
+        return pd.Series(dtype=object)
     pairs = pd.concat(
         [pd.DataFrame({"alias": values[name].to_numpy(), "bld_id": ids.to_numpy()}) for name in present]
         + [pd.DataFrame({"alias": ids.to_numpy(), "bld_id": ids.to_numpy()})],
@@ -182,15 +213,14 @@ def _host_pnus(
     values: dict[str, pd.Series], source: dict[str, str], result: PreparedBuildings
 ) -> tuple[pd.Series, pd.Series]:
     blank = pd.Series("", index=next(iter(values.values())).index)
-    given = values.get("pnu", blank).str.replace(r"[\s-]", "", regex=True)
-    given = given.where(given.str.fullmatch(r"\d{19}"), "")
+    given = _valid_pnus(values.get("pnu", blank))
     lots = _lot_pnus(values, blank)
     from_key = _management_number_pnus(values, lots, result)
     pnu = given.where(given != "", lots.where(lots != "", from_key))
-    where = pd.Series(
-        np.select([given != "", lots != "", from_key != ""], ["PNU 필드", "지번 필드", "건물관리번호"], ""),
-        index=blank.index,
+    labels = np.where(
+        given != "", "PNU 필드", np.where(lots != "", "지번 필드", np.where(from_key != "", "건물관리번호", ""))
     )
+    where = pd.Series(labels.astype(object), index=blank.index)
     counts = where[where != ""].value_counts()
     parts = ", ".join(f"{name} {count:,}동" for name, count in counts.items())
     none = int((where == "").sum())
@@ -198,6 +228,14 @@ def _host_pnus(
         f"필지(PNU): {parts or '없음'}" + (f"; 나머지 {none:,}동은 건물 아래 필지로 찾습니다" if none else "")
     )
     return pnu, where
+
+
+def _valid_pnus(text: pd.Series) -> pd.Series:
+    """PNU texts with spaces or dashes typed in removed; "" where 19 digits do not remain."""
+    positions, distinct = pd.factorize(text)
+    fixed = [p if len(p) == 19 and p.isdigit() else p.replace(" ", "").replace("-", "") for p in distinct]
+    table = np.array([p if len(p) == 19 and p.isdigit() else "" for p in fixed] + [""], dtype=object)
+    return pd.Series(table[positions], index=text.index, dtype=object)
 
 
 def _management_number_pnus(values: dict[str, pd.Series], lots: pd.Series, result: PreparedBuildings) -> pd.Series:
@@ -233,22 +271,29 @@ def _management_number_pnus(values: dict[str, pd.Series], lots: pd.Series, resul
 
 def _road_codes(values: dict[str, pd.Series], blank: pd.Series) -> pd.Series:
     """도로명코드 as 12 digits (시군구 5 + 도로명 7): TL_SPBD_BULD carries the 7 after SIG_CD."""
-    road = values.get("road_code", blank)
-    sigungu = values.get("sigungu_code", blank)
+    if "road_code" not in values or "sigungu_code" not in values:
+        return values.get("road_code", blank)
+    road = values["road_code"]
+    sigungu = values["sigungu_code"]
     return road.where(~(road.str.fullmatch(r"\d{7}") & sigungu.str.fullmatch(r"\d{5}")), sigungu + road)
 
 
-def _log_uses(out: pd.DataFrame, match: SchemaMatch, result: PreparedBuildings) -> None:
-    table = (
-        "도로명주소 건물용도코드(BDTYP_CD, 구 용도 분류)"
-        if match.schema.use_code_table == "juso"
-        else "건축물대장 주용도코드"
-    )
-    known = int((out["use_class"] != "").sum())
-    result.messages.append(f"용도: {table} 표로 읽음 — {len(out):,}동 중 {known:,}동 분류")
-    if known < len(out):
-        unknown = out.loc[out["use_class"] == "", "use_code"].replace("", "(없음)").value_counts().head(5)
-        listed = ", ".join(f"{code} {count:,}동" for code, count in unknown.items())
+def _log_uses(use_class: pd.Series, use_code: pd.Series, match: SchemaMatch, result: PreparedBuildings) -> None:
+    juso = match.schema.use_code_table == "juso"
+    table = "도로명주소 건물용도코드(BDTYP_CD, 구 용도 분류)" if juso else "건축물대장 주용도코드"
+    unknown = use_class == ""
+    known = len(use_class) - int(unknown.sum())
+    result.messages.append(f"용도: {table} 표로 읽음 — {len(use_class):,}동 중 {known:,}동 분류")
+    if unknown.any():
+        top = use_code[unknown].replace("", "(없음)").value_counts().head(5)
+        listed = ", ".join(f"{code} {count:,}동" for code, count in top.items())
         result.warnings.append(
-            f"용도를 알 수 없는 건물 {len(out) - known:,}동 ({listed}): 이 건물들은 용도 점검을 하지 않습니다."
+            f"용도를 알 수 없는 건물 {int(unknown.sum()):,}동 ({listed}): 이 건물들은 용도 점검을 하지 않습니다."
         )
+
+
+def _padded_codes(codes: pd.Series) -> pd.Series:
+    """Use codes that a spreadsheet read as numbers (``2001``) back to five digits (``02001``)."""
+    positions, distinct = pd.factorize(codes)
+    fixed = np.array([c.zfill(5) if c.isdigit() and len(c) < 5 else c for c in distinct] + [""], dtype=object)
+    return pd.Series(fixed[positions], index=codes.index, dtype=object)

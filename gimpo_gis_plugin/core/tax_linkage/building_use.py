@@ -49,9 +49,24 @@ def _major(code: str) -> str:
 
 def use_classes(codes: pd.Series, names: pd.Series, table: str) -> tuple[pd.Series, pd.Series]:
     """(use_class, use_name) per building: by code in ``table`` (Z-codes by the old table), else by
-    the name in either table; "" when neither is known (no use check is then made for it)."""
-    majors = major_use_codes(codes, table)
-    is_z = codes.fillna("").astype(str).str.strip().str[:1].str.upper() == "Z"
+    the name in either table; "" when neither is known (no use check is then made for it). Worked on
+    the distinct (code, name) pairs: a layer has a few hundred."""
+    code_text = codes.fillna("").astype(str)
+    positions, distinct = pd.factorize(code_text + "\x1f" + names.fillna("").astype(str))
+    split = [pair.split("\x1f", 1) for pair in distinct]
+    unique = pd.DataFrame(split or {"code": [], "name": []}, columns=["code", "name"], dtype=object)
+    use_class, use_name = _classes_of(unique["code"], unique["name"], table)
+    index = codes.index
+    return (
+        pd.Series(use_class.to_numpy()[positions], index=index, dtype=object),
+        pd.Series(use_name.to_numpy()[positions], index=index, dtype=object),
+    )
+
+
+def _classes_of(codes: pd.Series, names: pd.Series, table: str) -> tuple[pd.Series, pd.Series]:
+    code_text = codes.str.strip()
+    majors = major_use_codes(code_text, table)
+    is_z = code_text.str[:1].str.upper() == "Z"
     current = use_table(table).set_index("use_code")
     old = use_table("juso").set_index("use_code")
     use_class = majors.map(current["taxed_use_class"]).fillna("")
@@ -59,15 +74,19 @@ def use_classes(codes: pd.Series, names: pd.Series, table: str) -> tuple[pd.Seri
     if is_z.any():
         use_class[is_z] = majors[is_z].map(old["taxed_use_class"]).fillna("")
         use_name[is_z] = majors[is_z].map(old["use_name"]).fillna("")
-    given_names = names.fillna("").astype(str).str.strip()
+    given_names = names.str.strip()
     by_name = {
-        **dict(zip(use_table("juso")["use_name"], use_table("juso")["taxed_use_class"], strict=True)),
-        **dict(zip(use_table("current")["use_name"], use_table("current")["taxed_use_class"], strict=True)),
+        _squeeze(name): use
+        for source in ("juso", "current")
+        for name, use in zip(use_table(source)["use_name"], use_table(source)["taxed_use_class"], strict=True)
     }
-    squeezed = given_names.str.replace(r"[\s·.]", "", regex=True)
-    by_name_squeezed = {k.replace(" ", "").replace("·", "").replace(".", ""): v for k, v in by_name.items()}
     unknown = use_class == ""
     if unknown.any():
-        use_class[unknown] = squeezed[unknown].map(by_name_squeezed).fillna("")
+        use_class[unknown] = given_names[unknown].map(_squeeze).map(by_name).fillna("")
     use_name = pd.Series(np.where(given_names != "", given_names, use_name), index=codes.index)
     return use_class, use_name
+
+
+def _squeeze(name: str) -> str:
+    """Names compared without spaces and dots: 동물및식물관련시설 = 동물 및 식물 관련시설 = 동.식물 관련시설."""
+    return "".join(c for c in name if c not in " ·.")
