@@ -400,6 +400,10 @@ def link_tax_ledger(
     progress.set(0.15)
     resolver = AddressResolver(options.sigungu_code, roads=RoadAddressIndex.from_buildings(buildings))
     rows, warnings = _resolve_ledger(ledger, resolver, progress)
+    # Building ids as the buildings layer knows them; rows whose address did not resolve but whose
+    # building id names a building are placed on its parcel (building_layer, address).
+    rows["bld_id"] = known_building_ids(rows["bld_id"], prepared.aliases)
+    place_by_building_id(rows, buildings)
     del resolver  # its cache holds one resolution per distinct address (a million at 2,000,000 parcels)
     rows["_share"] = share_fraction(rows["share"])
     progress.set(0.35)
@@ -408,8 +412,6 @@ def link_tax_ledger(
     no_parcel = land & ~rows["pnu"].isin(parcel_pnus)
     rows.loc[no_parcel, "reason_code"] = "LEDGER_NO_PARCEL"
     rows.loc[no_parcel, "reason"] = "no parcel has PNU " + rows.loc[no_parcel, "pnu"]
-    rows["bld_id"] = known_building_ids(rows["bld_id"], prepared.aliases)
-    place_by_building_id(rows, buildings)
     rows = _assign_buildings(rows, buildings, parcel_pnus)
     progress.set(0.5)
 
