@@ -151,6 +151,9 @@ class AddressResolver:
             return Resolution("", dong.code, NO_LOT, f"'{text}'에 지번이 없습니다 (no lot number)")
         lot, why = parse_lot(" ".join(lot_tokens))
         if lot is None:
+            road = parse_road_address(lot_tokens)  # 장기동 김포한강11로 12: a road name after the 동
+            if road is not None and not lot_tokens[0][:1].isdigit() and lot_tokens[0] != "산":
+                return self._resolve_road(road, text)
             return Resolution("", dong.code, MALFORMED_LOT, why)
         if lot.main == 0:
             return Resolution(

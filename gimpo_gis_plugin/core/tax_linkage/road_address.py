@@ -20,6 +20,7 @@ _GLUED_ROAD = re.compile(r"^(?P<road>[가-힣0-9]*[가-힣](?:로|길))(?P<numbe
 NO_ROAD_NAMES = (
     "건물 레이어에 도로명·건물번호가 없어 도로명주소를 찾을 수 없습니다 (지번주소나 건물관리번호를 주십시오)"
 )
+_SIDE_ROAD = re.compile(r"^\d+번?(?:길|가길)$")
 _NUMBER = re.compile(r"^(?P<main>\d{1,5})(?:-(?P<sub>\d{1,5}))?(?:번)?$")
 
 
@@ -39,6 +40,9 @@ def parse_road_address(tokens: list[str]) -> RoadAddress | None:
     """The road and 건물번호 in tokens after the 시군구 (``['통진읍', '조강로', '123']``), or None."""
     expanded: list[str] = []
     for token in tokens:
+        if expanded and _SIDE_ROAD.match(token) and ROAD_TOKEN.match(expanded[-1]):
+            expanded[-1] += token  # 김포한강11로 140번길 -> 김포한강11로140번길 (one road name)
+            continue
         glued = _GLUED_ROAD.match(token)
         expanded.extend([glued.group("road"), glued.group("number")] if glued else [token])
     for i, token in enumerate(expanded[:-1]):

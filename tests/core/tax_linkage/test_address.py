@@ -125,18 +125,27 @@ def test_road_name_addresses_resolve_through_the_buildings_layer():
 
     buildings = pd.DataFrame(
         {
-            "bld_id": ["B1", "B2", "B3", "B4"],
-            "pnu": ["4157025022100030000", "4157010400100120000", "4157010400100130000", "4157010400100140000"],
-            "road_name": ["조강로", "김포한강11로", "김포한강11로", "김포한강11로"],
-            "building_main_no": [123, 12, 12, 14],
-            "building_sub_no": [0, 3, 3, 0],
-            "underground": ["0", "0", "0", "0"],
+            "bld_id": ["B1", "B2", "B3", "B4", "B5"],
+            "pnu": [
+                "4157025022100030000",
+                "4157010400100120000",
+                "4157010400100130000",
+                "4157010400100140000",
+                "4157010400100150000",
+            ],
+            "road_name": ["조강로", "김포한강11로", "김포한강11로", "김포한강11로", "김포한강11로140번길"],
+            "building_main_no": [123, 12, 12, 14, 5],
+            "building_sub_no": [0, 3, 3, 0, 0],
+            "underground": ["0", "0", "0", "0", "0"],
         }
     )
     roads = AddressResolver("41570", roads=RoadAddressIndex(buildings))
     assert roads.resolve("경기도 김포시 통진읍 조강로 123").pnu == "4157025022100030000"
     assert roads.resolve("조강로123").bld_id == "B1"
     assert roads.resolve("김포한강11로 14 (장기동)").pnu == "4157010400100140000"
+    assert roads.resolve("경기도 김포시 김포한강11로 140번길 5, 101동").pnu == "4157010400100150000"
+    assert roads.resolve("김포한강11로140번길 5").bld_id == "B5"
+    assert roads.resolve("김포시 장기동 김포한강11로 14").pnu == "4157010400100140000"  # the 동 written first
     shared = roads.resolve("김포한강11로 12-3")  # two buildings on two parcels share the number: refused
     assert shared.pnu == "" and shared.reason == reasons.ROAD_ADDRESS_UNRESOLVED and "필지" in shared.message
     missing = roads.resolve("조강로 999")
