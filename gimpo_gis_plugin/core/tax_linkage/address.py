@@ -15,18 +15,22 @@ unresolved address carries a reason code and a Korean sentence saying why and wh
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pandas as pd
 
 from ..legal_dong import load_legal_dong_table, predecessor_sigungu_codes
+from ..paths import resource
 from ..pnu import REGISTER_GENERAL, REGISTER_MOUNTAIN, compose_pnu
 from .address_text import normalise, parse_lot, split_glued
 from .road_address import RoadAddressIndex, parse_road_address
 
 # Reason codes of an address that cannot be resolved; the message says why and what to do.
 UNKNOWN_DONG = "UNKNOWN_DONG"
+ADMIN_DONG = "ADMIN_DONG_NAME"  # a 행정동 (김포본동) where the 법정동 belongs
 AMBIGUOUS_DONG = "AMBIGUOUS_DONG"
 ABOLISHED_DONG = "ABOLISHED_DONG"
 NO_LOT = "NO_LOT"
@@ -36,6 +40,7 @@ ROAD_ADDRESS_UNRESOLVED = "ROAD_ADDRESS_UNRESOLVED"
 EMPTY = "EMPTY_ADDRESS"
 # Spellings the table itself uses for one name over time (월곳면 → 월곶면, 보구곳리 → 보구곶리).
 _OLD_SPELLINGS = str.maketrans({"곳": "곶"})
+_ADMIN_LIKE = re.compile(r"[가-힣]+(?:본|\d)동")  # 김포본동, 김포2동: 행정동 names, never 법정동 in 김포
 _ELSEWHERE = ("특별시", "광역시", "특별자치시", "특별자치도", "도", "시", "군", "구")
 
 
@@ -102,6 +107,8 @@ class AddressResolver:
         parts = {p for ds in self._by_key.values() for d in ds for p in d.path.split(" ")}
         parts |= {self._emd_of(d) for d in self._current}
         self._names = frozenset(parts | self.sido_names | self.sigungu_names | self.old_sigungu_names) - {""}
+        legal = {p for d in self._current for p in d.path.split(" ")}
+        self._admin_names = frozenset(admin_dong_names(sigungu_code)) - legal
         self.resolve = lru_cache(maxsize=None)(self._resolve)
 
     @staticmethod
@@ -132,7 +139,7 @@ class AddressResolver:
             (
                 i
                 for i, t in enumerate(tokens)
-                if any(c.isdigit() for c in t) or t == "산" or (t.startswith("산") and t[1:2].isdigit())
+                if t[:1].isdigit() or t == "산" or (t.startswith("산") and t[1:2].isdigit())
             ),
             len(tokens),
         )
@@ -211,6 +218,12 @@ class AddressResolver:
                 AMBIGUOUS_DONG,
                 f"폐지된 이름 '{key}'은(는) 여러 곳이었습니다 ({options}): 현재 주소로 적어 주십시오",
             )
+        admin = next((t for t in name_tokens if t in self._admin_names or _ADMIN_LIKE.fullmatch(t)), "")
+        if admin:
+            return None, (
+                ADMIN_DONG,
+                f"'{admin}'은(는) 행정동 이름으로 보입니다: 소재지는 법정동과 지번으로 적어 주십시오 (not a 법정동)",
+            )
         return None, (
             UNKNOWN_DONG,
             f"법정동 '{' '.join(name_tokens)}'은(는) {self.sigungu_label}에 없습니다 (unknown 법정동)",
@@ -252,6 +265,20 @@ class AddressResolver:
             f"폐지된 법정동 {dong.path}({dong.code})에 이어지는 {self.sigungu_label}의 현재 법정동을 법정동 표에서 "
             "하나로 정할 수 없습니다 (다른 시군구로 편입되었거나 나뉨): 현재 주소로 적어 주십시오"
         )
+
+
+@lru_cache(maxsize=4)
+def admin_dong_names(sigungu_code: str) -> tuple[str, ...]:
+    """The 행정동 names of the bundled boundaries (김포시 only), to tell an officer who wrote one."""
+    try:
+        data = json.loads(resource("data", "hangjeongdong_gimpo_2021.geojson").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple(
+        f["properties"]["adm_nm"].split(" ")[-1]
+        for f in data.get("features", [])
+        if str(f["properties"].get("adm_cd2", "")).startswith(sigungu_code)
+    )
 
 
 def known_building_ids(ids: pd.Series, aliases: pd.Series) -> pd.Series:

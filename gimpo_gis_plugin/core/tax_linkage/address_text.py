@@ -21,6 +21,7 @@ _LOT = re.compile(
     r"^(?P<mountain>산)?\s*(?P<main>\d{1,4})(?:\s*-\s*(?P<sub>\d{1,4}))?(?P<beonji>\s*번지)?(?P<rest>.*)$"
 )
 _HO = re.compile(r"^(?P<ho>\d{1,4})\s*호")
+_NUMBERED_NAME = re.compile(r"^\d+(?:동|로|길|리|가)$")
 _DETAIL_NUMBER = re.compile(r"^\d+\s*(?:동|호|층|번길|번|블럭|블록|로트|bl|BL)")
 
 
@@ -51,6 +52,8 @@ def split_glued(token: str, names: frozenset[str]) -> list[str]:
     longest = max((len(n) for n in names), default=0)
 
     def is_lot(text: str) -> bool:
+        if _NUMBERED_NAME.match(text):  # 김포2동, 11로: a name with a number, not a lot
+            return False
         return text[:1].isdigit() or text == "산" or (text.startswith("산") and text[1:2].isdigit())
 
     def known_start(text: str) -> bool:

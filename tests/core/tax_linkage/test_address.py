@@ -110,6 +110,8 @@ def test_old_names_resolve_through_the_code_table_with_a_warning(resolver, text,
         ("사우동 123번지 4", reasons.MALFORMED_LOT),
         ("성동리 0-1가", reasons.MALFORMED_LOT),  # 가지번: only a PNU can name it
         ("경기도 김포시 통진읍 조강로 123", reasons.ROAD_ADDRESS_UNRESOLVED),  # no buildings layer given
+        ("김포시 김포본동 12", reasons.ADMIN_DONG),  # a 행정동 where the 법정동 belongs
+        ("김포시 김포2동 12", reasons.ADMIN_DONG),
     ],
 )
 def test_what_cannot_be_told_is_refused_in_korean(resolver, text, reason):
