@@ -10,6 +10,7 @@ import pytest
 
 from gimpo_gis_plugin.core.errors import InputError
 from gimpo_gis_plugin.core.tax_linkage import link_tax_ledger, read_ledger
+from gimpo_gis_plugin.core.tax_linkage.vocabulary import HOUSE, LAND, object_kind_of
 
 from .messy_ledgers import HANDLED, REFUSED, build_case, score, write_shape
 
@@ -26,7 +27,24 @@ def _truth_for(case, shape: str) -> pd.DataFrame:
     truth = case.truth
     if shape == "split_lots_utf8_bom":  # a malformed PNU has no 본번 to split: the row has no place at all
         truth = truth.assign(code=truth["code"].replace({"PNU_MALFORMED": "ADDRESS_UNRESOLVED"}))
+        truth = pd.concat([truth, _temporary_lot_truth(case)], ignore_index=True)
     return truth
+
+
+def _temporary_lot_truth(case) -> pd.DataFrame:
+    """A row on a 가지번 parcel (본번 0, JIBUN ``0-5가``) written as 본번 0 / 부번 5 names no lot an address
+    can tell (the same numbers may be a register-digit-1 or a digit-6 parcel: address.py refuses it,
+    only the PNU names it): the row is ADDRESS_UNRESOLVED and a parcel no other row taxes is not taxed."""
+    ledger = case.ledger
+    pnu = ledger["pnu"].astype(str)
+    temporary = pnu.str.fullmatch(r"\d{19}") & (pnu.str[11:15] == "0000")
+    rows = [("ADDRESS_UNRESOLVED", f"row:{r}") for r in ledger.loc[temporary, "row_id"]]
+    on_land = object_kind_of(ledger["object_kind"]).isin([LAND, HOUSE]).to_numpy()
+    still_taxed = set(pnu[on_land & ~temporary])
+    lost = sorted(set(pnu[on_land & temporary]) - still_taxed)
+    planted = set(case.truth["key"])
+    parcels = [("PARCEL_NOT_TAXED", f"pnu:{p}") for p in lost if f"pnu:{p}" not in planted]
+    return pd.DataFrame(rows + parcels, columns=["code", "key"])
 
 
 @pytest.mark.parametrize("shape", HANDLED)
