@@ -12,7 +12,7 @@ from gimpo_gis_plugin.core.errors import InputError
 from gimpo_gis_plugin.core.tax_linkage import link_tax_ledger, read_ledger
 from gimpo_gis_plugin.core.tax_linkage.vocabulary import HOUSE, LAND, object_kind_of
 
-from .messy_ledgers import HANDLED, REFUSED, build_case, score, write_shape
+from .messy_ledgers import CITY_HEADERS, HANDLED, REFUSED, build_case, score, write_shape
 
 pytestmark = pytest.mark.shared_data
 
@@ -100,3 +100,55 @@ def test_each_unsafe_shape_is_refused_in_plain_words(case, shape, tmp_path):
         assert "1001번째 줄" in text
     if shape == "csv_named_xlsx":
         assert "텍스트(CSV)" in text
+
+
+def as_gis_building_shp(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The case's buildings as GIS건물통합정보 ships them in its SHP release (V-World coded names, upper
+    case): the 건물관리번호 is BD_MGT_SN, and the layer carries no road names."""
+    return gpd.GeoDataFrame(
+        {
+            "UFID": [f"B00162023{i:08d}" for i in range(len(buildings))],
+            "BD_MGT_SN": buildings["bld_id"].to_numpy(),
+            "PNU": buildings["pnu"].to_numpy(),
+            "USABILITY": buildings["use_code"].to_numpy(),
+            "ARCHAREA": buildings["building_area"].to_numpy(),
+            "TOTALAREA": buildings["total_floor_area"].to_numpy(),
+            "BLD_NM": buildings["use_name"].to_numpy(),
+        },
+        geometry=buildings.geometry.to_numpy(),
+        crs=buildings.crs,
+    )
+
+
+def test_national_buildings_and_a_ledger_of_road_name_addresses_with_building_ids(case, tmp_path):
+    """Both halves at once: the buildings in the GIS건물통합정보 SHP schema (CP949, no .cpg) and a ledger
+    whose 건축물 rows give a road-name address and their 건물관리번호 instead of a PNU. The SHP layer has
+    no road names, so each such row is placed by its 건물관리번호 on its building's parcel: the findings
+    are those planted, scored per kind like the other shapes."""
+    shp = tmp_path / "F_FAC_BUILDING_41570.shp"
+    as_gis_building_shp(case.buildings).to_file(shp, encoding="cp949")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    buildings = gpd.read_file(shp, encoding="cp949")
+    ledger = case.ledger.copy()
+    host = case.buildings.set_index("bld_id")["pnu"]
+    own = (ledger["object_kind"] == "건축물") & (ledger["bld_id"].map(host) == ledger["pnu"])
+    numbers = pd.Series(range(1, int(own.sum()) + 1), index=ledger.index[own]).astype(str)
+    ledger.loc[own, "address"] = "경기도 김포시 월곶면 애기봉로 " + numbers
+    ledger.loc[own, "pnu"] = ""
+    path = tmp_path / "ledger_road_names.csv"
+    ledger.rename(columns=CITY_HEADERS).to_csv(path, index=False, encoding="cp949")
+    result = link_tax_ledger(case.parcels, buildings, read_ledger(path).rows)
+    figures = score(result.findings, case.truth)
+    for code, (planted, found, precision, recall) in figures.items():
+        print(
+            f"gis_shp_road_names {code}: planted {planted}, found {found}, "
+            f"precision {precision:.3f}, recall {recall:.3f}"
+        )
+        assert precision >= 0.95 and recall >= 0.95, code
+    assert int(own.sum()) >= 20
+    by_id = result.ledger_matched[result.ledger_matched["row_id"].isin(ledger.loc[own, "row_id"])]
+    assert len(by_id) == int(own.sum()) and (by_id["pnu_source"] == "building_id").all()
+    truth_pnu = case.ledger.loc[own].set_index("row_id")["pnu"]
+    assert (by_id.set_index("row_id")["pnu"] == truth_pnu.reindex(by_id["row_id"])).all()
+    assert any("GIS건물통합정보(SHP 약어 필드)" in note for note in result.notes)
+    assert result.counts["ledger_rows"] == len(case.ledger) == result.counts["matched"] + result.counts["unmatched"]
