@@ -97,3 +97,35 @@ def test_rows_are_placed_on_their_own_parcels_by_lot_and_road_name_addresses(wol
     by_key = ledger.loc[carried, "row_id"]
     assert (matched.loc[by_key, "pnu"].to_numpy() == truth[carried.to_numpy()].to_numpy()).all()
     assert set(matched.loc[by_key, "pnu_source"]) == {"building_id"}
+
+
+def test_a_road_name_address_names_its_building_among_several_on_one_parcel(wolgot):
+    """Two buildings on one parcel (a house and its annex, TL_SPBD_BULD has no floor area to tell them
+    apart): the building row written with the road-name address of the second is placed on that one."""
+    parcels, buildings = wolgot
+    first = buildings.iloc[[0]]
+    annex = first.assign(
+        BD_MGT_SN=first["BD_MGT_SN"].str[:-6] + "000002",
+        BULD_MNNM=first["BULD_MNNM"] + 1000,
+        geometry=first.geometry.translate(0.5, 0.5),
+    )
+    layer = pd.concat([buildings, annex], ignore_index=True)
+    road, number = annex["RN"].iat[0], int(annex["BULD_MNNM"].iat[0])
+    ledger = pd.DataFrame(
+        {
+            "row_id": ["R1", "R2"],
+            "year": "2024",
+            "object_kind": "건축물",
+            "address": [f"경기도 김포시 월곶면 {road} {number}", f"경기도 김포시 월곶면 {road} {number - 1000}"],
+            "pnu": "",
+            "bld_id": "",
+            "taxed_area": 60.0,
+            "tax": 10000.0,
+            "source_row": [2, 3],
+        }
+    )
+    result = link_tax_ledger(parcels, layer, ledger)
+    assert result.ledger_unmatched.empty, result.ledger_unmatched[["address", "reason"]].to_string()
+    placed = result.ledger_matched.set_index("row_id")["bld_id"]
+    assert placed["R1"] == annex["BD_MGT_SN"].iat[0]
+    assert placed["R2"] == first["BD_MGT_SN"].iat[0]
