@@ -38,3 +38,23 @@ def legal_dongs_of(sigungu_code: str, include_abolished: bool = False) -> pd.Dat
     if not include_abolished:
         rows = rows[~rows["abolished"]]
     return rows.reset_index(drop=True)
+
+
+def predecessor_sigungu_codes(sigungu_code: str, table: pd.DataFrame | None = None) -> list[str]:
+    """The abolished 시군구 that a 시군구 continues, by the table alone: same 시도, same name stem, 폐지
+    (경기도 김포군 41870 for 김포시 41570: the 군 became a 시 in 1998). Old ledgers still write them."""
+    table = load_legal_dong_table() if table is None else table
+    heads = table[table["code"].str.endswith("00000") & ~table["code"].str.endswith("00000000")]
+    current = heads.loc[heads["code"] == f"{sigungu_code}00000", "full_name"]
+    if current.empty:
+        return []
+    sido, name = current.iat[0].split(" ")[0], current.iat[0].split(" ")[-1]
+    old = heads[heads["abolished"] & heads["code"].str.startswith(sigungu_code[:2])]
+    parts = old["full_name"].str.split(" ")
+    same = (
+        (parts.str.len() == 2)
+        & (parts.str[0] == sido)
+        & (parts.str[-1].str[:-1] == name[:-1])
+        & (parts.str[-1] != name)
+    )
+    return sorted(old.loc[same, "code"].str[:5])

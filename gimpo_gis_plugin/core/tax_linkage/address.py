@@ -1,35 +1,47 @@
-"""Resolve lot addresses (지번주소) written the ways officers type them into PNUs, with the national
-법정동 code table.
+"""Resolve 소재지 addresses, written the ways real exports write them, into PNUs.
 
-``경기도 김포시 월곶면 성동리 산 12-3``, ``김포시 사우동 123-4번지``, ``사우동 123`` and ``성동리 산12-3`` all
-resolve. Abolished (폐지) 법정동 names still resolve, with a warning: to the existing 법정동 of the same
-name in the same 시군구 when there is exactly one (고촌면 향산리 became 고촌읍 향산리), else to the old code.
+Lot addresses (지번주소) go through the national 법정동 code table: ``경기도 김포시 월곶면 성동리 산 12-3``,
+``성동리산12-3``, ``김포시 사우동 １２３－４번지``, ``사우동 123번지 4호``, ``성동리 12 외 2필지``, ``사우동 123-4
+행복빌라``. Old names resolve through the table's 폐지 rows: ``김포군`` is the 시군구 that became 김포시
+(same 시도, same stem), and an abolished 법정동 is read as the one existing 법정동 that continues it —
+the same 리 in the 읍/면 of the same stem (고촌면 향산리 → 고촌읍 향산리), the same 리 elsewhere in the
+시군구 when only one has that name, or, for the 읍 that gave the city its name, the 동 of the same stem
+(김포읍 사우리 → 사우동, the 1998 시 승격). When the table does not make the successor unique, or the old
+읍/면 went to another 시군구 (김포군 검단면 → 인천), the address is left unresolved with the reason.
+
+Road-name addresses (도로명주소) are resolved through the buildings layer (road_address). Every
+unresolved address carries a reason code and a Korean sentence saying why and what to do.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
-from ..legal_dong import load_legal_dong_table
+from ..legal_dong import load_legal_dong_table, predecessor_sigungu_codes
+from ..paths import resource
 from ..pnu import REGISTER_GENERAL, REGISTER_MOUNTAIN, compose_pnu
+from .address_text import normalise, parse_lot, split_glued
+from .road_address import RoadAddressIndex, parse_road_address
 
-_LOT = re.compile(
-    r"^(?P<mountain>산)?\s*(?P<main>\d{1,4})(?:\s*-\s*(?P<sub>\d{1,4}))?\s*(?:번지)?(?:\s*(?P<ho>\d{1,4})호)?$"
-)
-_HAS_DIGIT = re.compile(r"\d")
-_GLUED = re.compile(r"^(?P<name>[가-힣]+?[동리가로])(?P<lot>산?\d.*)$")
-
-# Reason codes of an address that cannot be resolved; the text says what to do.
+# Reason codes of an address that cannot be resolved; the message says why and what to do.
 UNKNOWN_DONG = "UNKNOWN_DONG"
+ADMIN_DONG = "ADMIN_DONG_NAME"  # a 행정동 (김포본동) where the 법정동 belongs
 AMBIGUOUS_DONG = "AMBIGUOUS_DONG"
+ABOLISHED_DONG = "ABOLISHED_DONG"
 NO_LOT = "NO_LOT"
 MALFORMED_LOT = "MALFORMED_LOT"
 OUTSIDE_SIGUNGU = "OUTSIDE_SIGUNGU"
+ROAD_ADDRESS_UNRESOLVED = "ROAD_ADDRESS_UNRESOLVED"
 EMPTY = "EMPTY_ADDRESS"
+# Spellings the table itself uses for one name over time (월곳면 → 월곶면, 보구곳리 → 보구곶리).
+_OLD_SPELLINGS = str.maketrans({"곳": "곶"})
+_ADMIN_LIKE = re.compile(r"[가-힣]+(?:본|\d)동")  # 김포본동, 김포2동: 행정동 names, never 법정동 in 김포
+_ELSEWHERE = ("특별시", "광역시", "특별자치시", "특별자치도", "도", "시", "군", "구")
 
 
 @dataclass(frozen=True)
@@ -37,109 +49,271 @@ class Resolution:
     pnu: str  # "" when unresolved
     legal_dong_code: str
     reason: str  # "" when resolved, else one of the reason codes above
-    message: str  # why it failed, or the warning (abolished name) when it resolved
+    message: str  # why it failed, or the warning (old name, 외 n필지) when it resolved
+    bld_id: str = ""  # the building, when a road-name address named exactly one
 
 
 @dataclass(frozen=True)
 class _Dong:
     code: str
-    path: str  # "월곶면 성동리", "사우동"
+    path: str  # "월곶면 성동리", "사우동" (below the 시군구)
     abolished: bool
 
 
-class AddressResolver:
-    """Resolves addresses within one 시군구 (default 김포시 41570)."""
+def _canon(name: str) -> str:
+    return name.translate(_OLD_SPELLINGS)
 
-    def __init__(self, sigungu_code: str = "41570", table: pd.DataFrame | None = None) -> None:
+
+def _stem(name: str) -> str:
+    return _canon(name)[:-1]
+
+
+class AddressResolver:
+    """Resolves addresses within one 시군구 (default 김포시 41570); ``roads`` places 도로명주소."""
+
+    def __init__(
+        self, sigungu_code: str = "41570", table: pd.DataFrame | None = None, roads: RoadAddressIndex | None = None
+    ) -> None:
         table = load_legal_dong_table() if table is None else table
         self.sigungu_code = sigungu_code
+        self.roads = roads
         head = table[table["code"] == f"{sigungu_code}00000"]
         if head.empty:
             raise ValueError(f"시군구 code {sigungu_code} is not in the 법정동 table")
         head_parts = head["full_name"].iat[0].split(" ")
+        self.sigungu_label = " ".join(head_parts[1:])
         self.sido_names = {head_parts[0], _short_sido(head_parts[0])}
         self.sigungu_names = {" ".join(head_parts[1:]), head_parts[-1], head_parts[-1][:-1]}
+        self.old_sigungu_names: set[str] = set()
+        codes = [sigungu_code]
+        for old in predecessor_sigungu_codes(sigungu_code, table):
+            name = table.loc[table["code"] == f"{old}00000", "full_name"].iat[0].split(" ")[-1]
+            self.old_sigungu_names.add(name)
+            codes.append(old)
         self._by_key: dict[str, list[_Dong]] = {}
-        rows = table[table["code"].str.startswith(sigungu_code) & (table["code"] != f"{sigungu_code}00000")]
-        for code, full_name, abolished in rows[["code", "full_name", "abolished"]].itertuples(index=False):
-            path = " ".join(full_name.split(" ")[len(head_parts) :])
-            if not _bears_lots(path):
-                continue
-            dong = _Dong(code, path, bool(abolished))
-            for key in {path, path.split(" ")[-1], path.replace(" ", "")}:
-                self._by_key.setdefault(key, []).append(dong)
-        self._current_by_last = {}
-        for dong in (d for ds in self._by_key.values() for d in ds if not d.abolished):
-            self._current_by_last.setdefault(dong.path.split(" ")[-1], set()).add(dong)
+        self._current: list[_Dong] = []
+        for code_prefix in codes:
+            rows = table[table["code"].str.startswith(code_prefix) & (table["code"] != f"{code_prefix}00000")]
+            depth = len(table.loc[table["code"] == f"{code_prefix}00000", "full_name"].iat[0].split(" "))
+            for code, full_name, abolished in rows[["code", "full_name", "abolished"]].itertuples(index=False):
+                path = " ".join(full_name.split(" ")[depth:])
+                if not _bears_lots(path):
+                    continue
+                dong = _Dong(code, path, bool(abolished) or code_prefix != sigungu_code)
+                if not dong.abolished:
+                    self._current.append(dong)
+                for key in _keys(path):
+                    self._by_key.setdefault(key, []).append(dong)
+        parts = {p for ds in self._by_key.values() for d in ds for p in d.path.split(" ")}
+        parts |= {self._emd_of(d) for d in self._current}
+        self._names = frozenset(parts | self.sido_names | self.sigungu_names | self.old_sigungu_names) - {""}
+        legal = {p for d in self._current for p in d.path.split(" ")}
+        self._admin_names = frozenset(admin_dong_names(sigungu_code)) - legal
         self.resolve = lru_cache(maxsize=None)(self._resolve)
 
+    @staticmethod
+    def _emd_of(dong: _Dong) -> str:
+        return dong.path.split(" ")[0] if " " in dong.path else ""
+
     def dong_names(self) -> list[str]:
-        """Every 법정동 path of the 시군구 that carries lots (for completion in search boxes)."""
-        return sorted({d.path for ds in self._by_key.values() for d in ds if not d.abolished})
+        """Every existing 법정동 path of the 시군구 that carries lots (for completion in search boxes)."""
+        return sorted({d.path for d in self._current})
 
     def _resolve(self, address: str) -> Resolution:
-        text = re.sub(r"\s+", " ", str(address or "")).strip()
+        text = normalise(address)
         if not text:
-            return Resolution("", "", EMPTY, "no address and no PNU")
-        tokens = text.replace(",", " ").split(" ")
-        while tokens and (tokens[0] in self.sido_names or tokens[0] in self.sigungu_names):
+            return Resolution("", "", EMPTY, "주소도 PNU도 없습니다 (no address and no PNU)")
+        tokens = [part for token in text.split(" ") for part in split_glued(token, self._names)]
+        old_name = ""
+        while tokens and (
+            tokens[0] in self.sido_names or tokens[0] in self.sigungu_names or tokens[0] in self.old_sigungu_names
+        ):
+            if tokens[0] in self.old_sigungu_names:
+                old_name = tokens[0]
             tokens.pop(0)
-        elsewhere = ("특별시", "광역시", "도", "시", "군", "구")
-        if tokens and tokens[0].endswith(elsewhere) and not _bears_lots(tokens[0]) and not self._lookup(tokens[0]):
-            return Resolution("", "", OUTSIDE_SIGUNGU, f"{tokens[0]} is outside 시군구 {self.sigungu_code}")
-        tokens = [part for token in tokens for part in _unglue(token)]
-        lot_start = next((i for i, t in enumerate(tokens) if _HAS_DIGIT.search(t) or t == "산"), len(tokens))
-        name_tokens, lot_tokens = tokens[:lot_start], tokens[lot_start:]
-        if not name_tokens:
-            return Resolution("", "", UNKNOWN_DONG, f"{text!r} names no 법정동")
-        dong, problem = self._find_dong(name_tokens)
-        if dong is None:
-            return Resolution("", "", *problem)
-        lot_text = " ".join(lot_tokens)
-        if not lot_text:
-            return Resolution("", dong.code, NO_LOT, f"{text!r} has no lot number (지번)")
-        match = _LOT.match(lot_text)
-        if match is None:
+        if tokens and tokens[0].endswith(_ELSEWHERE) and not self._by_key.get(_canon(tokens[0])):
             return Resolution(
-                "", dong.code, MALFORMED_LOT, f"lot number {lot_text!r} is not like 123, 123-4 or 산 12-3"
+                "", "", OUTSIDE_SIGUNGU, f"'{tokens[0]}'은(는) {self.sigungu_label} 밖입니다 (outside the 시군구)"
             )
-        register = REGISTER_MOUNTAIN if match.group("mountain") else REGISTER_GENERAL
-        main, sub = int(match.group("main")), int(match.group("sub") or match.group("ho") or 0)
+        lot_start = next(
+            (
+                i
+                for i, t in enumerate(tokens)
+                if t[:1].isdigit() or t == "산" or (t.startswith("산") and t[1:2].isdigit())
+            ),
+            len(tokens),
+        )
+        name_tokens, lot_tokens = tokens[:lot_start], tokens[lot_start:]
+        dong, problem = (
+            self._find_dong(name_tokens)
+            if name_tokens
+            else (None, (UNKNOWN_DONG, f"'{text}'에 법정동 이름이 없습니다"))
+        )
+        if dong is None:
+            road = parse_road_address(tokens)
+            if road is not None:
+                return self._resolve_road(road, text)
+            return Resolution("", "", *problem)
+        if not lot_tokens:
+            return Resolution("", dong.code, NO_LOT, f"'{text}'에 지번이 없습니다 (no lot number)")
+        lot, why = parse_lot(" ".join(lot_tokens))
+        if lot is None:
+            road = parse_road_address(lot_tokens)  # 장기동 김포한강11로 12: a road name after the 동
+            if road is not None and not lot_tokens[0][:1].isdigit() and lot_tokens[0] != "산":
+                return self._resolve_road(road, text)
+            return Resolution("", dong.code, MALFORMED_LOT, why)
+        if lot.main == 0:
+            return Resolution(
+                "",
+                dong.code,
+                MALFORMED_LOT,
+                "본번 0은 보통 지번이 아닙니다 (가지번 등 특수 지번): 이 행은 PNU로 적어 주십시오",
+            )
         code, warning = self._current_code(dong)
-        return Resolution(compose_pnu(code, register, main, sub), code, "", warning)
+        if code is None:
+            return Resolution("", dong.code, ABOLISHED_DONG, warning)
+        notes = [
+            n
+            for n in (
+                f"폐지된 이름 {old_name}을(를) {self.sigungu_label}(으)로 읽었습니다" if old_name else "",
+                warning,
+                lot.note,
+            )
+            if n
+        ]
+        register = REGISTER_MOUNTAIN if lot.mountain else REGISTER_GENERAL
+        return Resolution(compose_pnu(code, register, lot.main, lot.sub), code, "", "; ".join(notes))
 
-    def _lookup(self, key: str) -> list[_Dong]:
-        return self._by_key.get(key, [])
+    def _resolve_road(self, road, text: str) -> Resolution:
+        if self.roads is None:
+            return Resolution(
+                "",
+                "",
+                ROAD_ADDRESS_UNRESOLVED,
+                f"도로명주소 '{text}'는 건물 레이어가 있어야 찾을 수 있습니다 (give a buildings layer)",
+            )
+        pnu, bld_id, why = self.roads.lookup(road)
+        if not pnu:
+            return Resolution("", "", ROAD_ADDRESS_UNRESOLVED, why)
+        return Resolution(pnu, pnu[:10], "", "", bld_id)
 
     def _find_dong(self, name_tokens: list[str]) -> tuple[_Dong | None, tuple[str, str]]:
         # Longest suffix first: "월곶면 성동리" before "성동리".
         for start in range(len(name_tokens)):
-            key = " ".join(name_tokens[start:])
-            found = self._lookup(key)
+            key = _canon(" ".join(name_tokens[start:]))
+            found = self._by_key.get(key, [])
             if not found:
                 continue
-            current = [d for d in found if not d.abolished]
-            candidates = current or found
-            if len({d.code for d in candidates}) == 1:
-                return candidates[0], ("", "")
-            options = ", ".join(sorted(d.path for d in candidates))
-            return None, (AMBIGUOUS_DONG, f"{key!r} is ambiguous ({options}): write the 읍/면 too")
-        return None, (UNKNOWN_DONG, f"법정동 {' '.join(name_tokens)!r} is not in 시군구 {self.sigungu_code}")
+            current = {d.code: d for d in found if not d.abolished}
+            if len(current) == 1:
+                return next(iter(current.values())), ("", "")
+            if len(current) > 1:
+                options = ", ".join(sorted(d.path for d in current.values()))
+                return None, (AMBIGUOUS_DONG, f"'{key}'은(는) 여럿입니다 ({options}): 읍/면까지 적어 주십시오")
+            successors = {self._successor(d) for d in found}
+            if len(successors) == 1:  # one successor, or none at all (then unresolved below, with the reason)
+                return found[0], ("", "")
+            options = ", ".join(sorted({d.path for d in found}))
+            return None, (
+                AMBIGUOUS_DONG,
+                f"폐지된 이름 '{key}'은(는) 여러 곳이었습니다 ({options}): 현재 주소로 적어 주십시오",
+            )
+        admin = next((t for t in name_tokens if t in self._admin_names or _ADMIN_LIKE.fullmatch(t)), "")
+        if admin:
+            return None, (
+                ADMIN_DONG,
+                f"'{admin}'은(는) 행정동 이름으로 보입니다: 소재지는 법정동과 지번으로 적어 주십시오 (not a 법정동)",
+            )
+        return None, (
+            UNKNOWN_DONG,
+            f"법정동 '{' '.join(name_tokens)}'은(는) {self.sigungu_label}에 없습니다 (unknown 법정동)",
+        )
 
-    def _current_code(self, dong: _Dong) -> tuple[str, str]:
+    @cache  # noqa: B019 - one resolver per run, a few hundred 법정동
+    def _successor(self, dong: _Dong) -> _Dong | None:
+        """The one existing 법정동 that continues an abolished one, or None."""
+        parts = dong.path.split(" ")
+        if len(parts) == 1:
+            same = [d for d in self._current if " " not in d.path and _canon(d.path) == _canon(parts[0])]
+            return same[0] if len(same) == 1 else None
+        emd, ri = parts[0], parts[-1]
+        two = [d for d in self._current if " " in d.path]
+        same_emd = [d for d in two if _stem(self._emd_of(d)) == _stem(emd)]
+        if same_emd:
+            exact = [d for d in same_emd if _canon(d.path.split(" ")[-1]) == _canon(ri)]
+            if len(exact) == 1:
+                return exact[0]
+            moved = [d for d in two if _canon(d.path.split(" ")[-1]) == _canon(ri)]
+            return moved[0] if len(moved) == 1 else None
+        if _stem(emd) in {_stem(n) for n in self.sigungu_names if len(n) > 1}:  # 김포읍 사우리 -> 사우동
+            dongs = [
+                d for d in self._current if " " not in d.path and d.path.endswith("동") and _stem(d.path) == _stem(ri)
+            ]
+            return dongs[0] if len(dongs) == 1 else None
+        return None
+
+    def _current_code(self, dong: _Dong) -> tuple[str | None, str]:
         if not dong.abolished:
             return dong.code, ""
-        successors = self._current_by_last.get(dong.path.split(" ")[-1], set())
-        if len(successors) == 1:
-            new = next(iter(successors))
-            return new.code, f"abolished 법정동 {dong.path} ({dong.code}) read as {new.path} ({new.code})"
-        return dong.code, f"abolished 법정동 {dong.path} ({dong.code}) has no unique successor; old code kept"
+        new = self._successor(dong)
+        if new is not None:
+            return new.code, (
+                f"폐지된 법정동 {dong.path}({dong.code})를 {new.path}({new.code})(으)로 읽었습니다 "
+                "(abolished 법정동 read as its successor)"
+            )
+        return None, (
+            f"폐지된 법정동 {dong.path}({dong.code})에 이어지는 {self.sigungu_label}의 현재 법정동을 법정동 표에서 "
+            "하나로 정할 수 없습니다 (다른 시군구로 편입되었거나 나뉨): 현재 주소로 적어 주십시오"
+        )
 
 
-def _unglue(token: str) -> list[str]:
-    """``사우동123-4`` -> ``사우동``, ``123-4``; ``성동리산12`` -> ``성동리``, ``산12`` (the lot typed on)."""
-    glued = _GLUED.match(token)
-    return [glued.group("name"), glued.group("lot")] if glued else [token]
+@lru_cache(maxsize=4)
+def admin_dong_names(sigungu_code: str) -> tuple[str, ...]:
+    """The 행정동 names of the bundled boundaries (김포시 only), to tell an officer who wrote one."""
+    try:
+        data = json.loads(resource("data", "hangjeongdong_gimpo_2021.geojson").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple(
+        f["properties"]["adm_nm"].split(" ")[-1]
+        for f in data.get("features", [])
+        if str(f["properties"].get("adm_cd2", "")).startswith(sigungu_code)
+    )
+
+
+def known_building_ids(ids: pd.Series, aliases: pd.Series) -> pd.Series:
+    """Ledger building ids as the buildings layer knows them: a row carrying another id of the same
+    building (its 건축물대장 PK, UFID ...) gets the id the building is known by."""
+    if aliases.empty:
+        return ids
+    text = ids.fillna("").astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    mapped = text.map(aliases)
+    return mapped.where(mapped.notna(), ids)
+
+
+def place_by_building_id(rows: pd.DataFrame, buildings: pd.DataFrame) -> int:
+    """Rows whose address did not resolve but whose building id names a building: the building's host
+    parcel is their parcel (pnu_source ``building_id``). Returns how many were placed."""
+    failed = (
+        rows["reason_code"].isin(["ADDRESS_UNRESOLVED", "PNU_MALFORMED"])
+        & (rows["kind"] != "")
+        & (rows["bld_id"] != "")
+    )
+    if not failed.any() or buildings.empty:
+        return 0
+    host = pd.Series(buildings["pnu"].to_numpy(), index=buildings["bld_id"].to_numpy())
+    pnu = rows.loc[failed, "bld_id"].map(host)
+    ok = pnu.notna() & (pnu.astype(str).str.len() == 19)
+    placed = pnu.index[ok.to_numpy()]
+    rows.loc[placed, "pnu"] = pnu[ok].to_numpy()
+    rows.loc[placed, "pnu_source"] = "building_id"
+    rows.loc[placed, ["reason_code", "reason"]] = ""
+    return len(placed)
+
+
+def _keys(path: str) -> set[str]:
+    canon = _canon(path)
+    return {path, path.split(" ")[-1], path.replace(" ", ""), canon, canon.split(" ")[-1], canon.replace(" ", "")}
 
 
 def _bears_lots(path: str) -> bool:

@@ -165,9 +165,10 @@ def read_building_register(path: str | Path) -> BuildingRegister:
 def link_building_register(
     register: pd.DataFrame, parcels: pd.DataFrame, buildings: pd.DataFrame, ledger_building_pnus: set[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Pair register records with GIS buildings (same PNU, closest 연면적); return (matched, unmatched,
-    findings). A record on a parcel that has neither a GIS building nor a building row in the ledger is
-    a building the map and the tax office both miss: BUILDING_NOT_TAXED, known from the register."""
+    """Pair register records with GIS buildings: by the register PK when the buildings layer carries it
+    (GIS건물통합정보 건축물ID / BLDRGST_PK), else on the same PNU by the closest 연면적; return (matched,
+    unmatched, findings). A record on a parcel that has neither a GIS building nor a building row in the
+    ledger is a building the map and the tax office both miss: BUILDING_NOT_TAXED, known from the register."""
     records = register.copy()
     on_parcel = records["pnu"].isin(parcels["PNU"])
     unmatched = records.loc[~on_parcel, ["register_pk", "pnu", "source_row"]].assign(
@@ -175,8 +176,14 @@ def link_building_register(
     )
     records = records[on_parcel].copy()
     records["bld_id"] = ""
-    pairs = records.reset_index().merge(
-        buildings[["pnu", "bld_id", "total_floor_area"]], on="pnu", suffixes=("", "_gis")
+    if "register_pk" in buildings:
+        known = buildings.loc[buildings["register_pk"].fillna("") != "", ["register_pk", "bld_id"]]
+        known = known.drop_duplicates("register_pk", keep=False).set_index("register_pk")["bld_id"]
+        records["bld_id"] = records["register_pk"].map(known).fillna("")
+    unpaired = records[records["bld_id"] == ""]
+    taken = buildings["bld_id"].isin(records["bld_id"])
+    pairs = unpaired.reset_index().merge(
+        buildings.loc[~taken, ["pnu", "bld_id", "total_floor_area"]], on="pnu", suffixes=("", "_gis")
     )
     if len(pairs):
         gap = (pairs["total_floor_area_gis"] - pairs["total_floor_area"]).abs().fillna(np.inf)

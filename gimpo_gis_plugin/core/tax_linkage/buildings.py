@@ -1,10 +1,11 @@
 """Stage 1c: the building layer as the linkage reads it.
 
 ``prepare_buildings`` is the single entry point where buildings enter the linkage. It first calls
-``normalise_buildings`` — the one place that turns a layer in whatever schema (GIS건물통합정보, 도로명주소
-TL_SPBD_BULD, 건축물대장, the project's own) into the project's columns (``BUILDING_COLUMNS``); the
-national-schema mapping (``building_schema``) plugs in there — and then finds each building's host
-parcel: the PNU it carries when it names a parcel, else the parcel under it.
+``normalise_buildings`` — the one place that turns a layer in whatever schema (GIS건물통합정보 in its
+Korean, A0-A28 or coded names, 도로명주소 TL_SPBD_BULD, 건축물대장 fields, the project's own) into the
+project's columns, with real ids, host PNUs and use classes (``building_layer``, schemas from
+``building_schema``) — and then finds the host parcel of each building whose PNU names none: the parcel
+under it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..pnu import clean_pnu
-from .vocabulary import building_use_classes
+from .building_layer import PreparedBuildings, prepare_building_layer
+from .building_schema import fields_to_read
 
+# The building columns every later stage may read (and buildings_tax shows), whatever the schema.
 BUILDING_COLUMNS = {
     "bld_id": "",
     "pnu": "",
@@ -29,32 +31,26 @@ BUILDING_COLUMNS = {
 }
 
 
-def building_fields(names: list[str]) -> list[str]:
-    """The building-layer fields the linkage reads (those of BUILDING_COLUMNS, in any case)."""
-    return [name for name in names if name.lower() in BUILDING_COLUMNS]
+def building_fields(names: list[str]) -> list[str] | None:
+    """The building-layer fields the linkage reads: those of the schema the layer is in
+    (``building_schema``); None (all) when no schema is recognised, so that the refusal lists them."""
+    return fields_to_read(names)
 
 
-def normalise_buildings(buildings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The layer with the project's building columns (``BUILDING_COLUMNS``, lower case), whatever schema
-    it came in. Today: the project's own names in any case; the national schemas map here."""
-    lowered = {c: c.lower() for c in buildings.columns if isinstance(c, str) and c != buildings.geometry.name}
-    frame = buildings.rename(columns=lowered)
-    for column, default in BUILDING_COLUMNS.items():
-        if column not in frame:
-            frame[column] = default
-    return frame
+def normalise_buildings(buildings: gpd.GeoDataFrame, ledger_ids: pd.Series | None = None) -> PreparedBuildings:
+    """The layer in the project's building columns, whatever schema it came in, with the aliases of each
+    building's other ids and the log of what was recognised. ``ledger_ids`` (the ledger's 건물관리번호
+    column) chooses which of the layer's id fields the buildings are known by."""
+    return prepare_building_layer(buildings, ledger_ids)
 
 
-def prepare_buildings(buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Buildings with a host parcel: the PNU they carry when it names a parcel, else the parcel under them."""
-    frame = normalise_buildings(buildings)
-    frame["bld_id"] = frame["bld_id"].fillna("").astype(str).str.strip()
-    no_id = frame["bld_id"] == ""
-    frame.loc[no_id, "bld_id"] = "GIS-" + pd.Series(
-        np.flatnonzero(no_id.to_numpy()) + 1, index=frame.index[no_id]
-    ).astype(str)
-    frame["pnu"] = clean_pnu(frame["pnu"])
-    frame["total_floor_area"] = pd.to_numeric(frame["total_floor_area"], errors="coerce")
+def prepare_buildings(
+    buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, ledger_ids: pd.Series | None = None
+) -> PreparedBuildings:
+    """Buildings with a host parcel: the PNU they carry (field, lot fields or 건물관리번호) when it names
+    a parcel, else the parcel under them (``host_source`` given / spatial / "")."""
+    prepared = normalise_buildings(buildings, ledger_ids)
+    frame = prepared.frame
     known = frame["pnu"].isin(parcels["PNU"])
     frame["host_source"] = np.where(known, "given", "")
     if (~known).any() and len(parcels):
@@ -64,5 +60,4 @@ def prepare_buildings(buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) ->
         found = hits["PNU"].notna()
         frame.loc[hits.index[found], "pnu"] = hits.loc[found, "PNU"].to_numpy()
         frame.loc[hits.index[found], "host_source"] = "spatial"
-    frame["use_class"] = frame["use_code"].astype(str).map(building_use_classes()).fillna("")
-    return frame
+    return prepared

@@ -4,10 +4,11 @@ The stages, top to bottom (each in its own module):
 
 1. read and normalise — the ledger (``ledger_table``: encodings, vocabulary, identifiers, totals rows),
    the parcels (``parcels.prepare_parcels``), the buildings (``buildings.prepare_buildings``, the one
-   entry point where a building layer of any schema is normalised);
+   entry point where a building layer of any national schema is normalised: ``building_layer``);
 2. place — each ledger row on a parcel (its PNU, else its address: ``placing.resolve_addresses``, the one
-   place addresses are resolved) and building or 주택 rows on a building; rows that cannot be placed
-   get their reason; duplicates are marked;
+   place addresses are resolved, lot addresses through the 법정동 table and road-name addresses through
+   the buildings' road names; else the building its 건물관리번호 names) and building or 주택 rows on a
+   building; rows that cannot be placed get their reason; duplicates are marked;
 3. detect — one detector per finding kind (``detectors/``), each with its own rule for when it speaks;
 4. layers and report — ``layers`` here, ``output`` and ``report`` for the files.
 
@@ -29,9 +30,9 @@ import pandas as pd
 from ..errors import MissingColumnsError
 from ..pnu import clean_pnu, pnu_parts, pnu_valid
 from ..progress import SILENT, Progress
-from .address import AddressResolver
+from .address import AddressResolver, known_building_ids, place_by_building_id
 from .building_register import BuildingRegister, link_building_register
-from .buildings import BUILDING_COLUMNS, building_fields, building_use_classes, prepare_buildings
+from .buildings import BUILDING_COLUMNS, building_fields, prepare_buildings
 from .detectors import Evidence, combine, run_detectors
 from .detectors.building_not_taxed import register_findings
 from .layers import LEDGER_OUTPUT_COLUMNS, findings_layer, ledger_output, object_layers, summary_table
@@ -40,7 +41,8 @@ from .masking import mask_resident_numbers_in_text
 from .options import LinkageOptions
 from .parcels import check_parcel_layer, jimok_from_jibun, legal_dong_names, parcel_fields, prepare_parcels
 from .placing import flag_duplicates, place_on_buildings, place_on_parcels, resolve_rows, share_fraction
-from .vocabulary import BUILDING, LAND
+from .road_address import RoadAddressIndex
+from .vocabulary import BUILDING, LAND, building_use_classes
 
 __all__ = [
     "BUILDING",
@@ -78,6 +80,7 @@ class LinkageResult:
     register_matched: pd.DataFrame | None = None  # only when a 건축물대장 표제부 was given
     register_unmatched: pd.DataFrame | None = None
     ledger_excluded: pd.DataFrame | None = None  # only when the ledger had totals or blank rows
+    notes: list[str] = field(default_factory=list)  # what was recognised in the inputs (Korean, for the log)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         layers = {
@@ -114,11 +117,17 @@ def link_tax_ledger(
         f"(linking {len(ledger):,} ledger rows)"
     )
     parcels = prepare_parcels(parcels)
-    buildings = prepare_buildings(buildings, parcels)
+    prepared = prepare_buildings(buildings, parcels, ledger["bld_id"])
+    buildings = prepared.frame
     progress.set(0.15)
     # 2. place -----------------------------------------------------------------------------------------
-    resolver = AddressResolver(options.sigungu_code)
+    resolver = AddressResolver(options.sigungu_code, roads=RoadAddressIndex.from_buildings(buildings))
     rows, warnings = resolve_rows(ledger, resolver, progress)
+    # Building ids as the buildings layer knows them (a row may carry the 건축물대장 PK of a building
+    # known by its 건물관리번호); rows whose address did not resolve but whose building id names a
+    # building are placed on its parcel — before the parcel checks.
+    rows["bld_id"] = known_building_ids(rows["bld_id"], prepared.aliases)
+    place_by_building_id(rows, buildings)
     del resolver  # its cache holds one resolution per distinct address (a million at 2,000,000 parcels)
     rows["_share"] = share_fraction(rows["share"])
     progress.set(0.35)
@@ -149,7 +158,7 @@ def link_tax_ledger(
             register.records, parcels, buildings, ledger_building_pnus
         )
         register_unmatched = pd.concat([register.rejects, register_unmatched], ignore_index=True)
-        findings = combine([findings, register_findings(missing, evidence, building_use_classes())])
+        findings = combine([findings, register_findings(missing, evidence)])
     progress.set(0.75)
     # 4. layers ----------------------------------------------------------------------------------------
     parcels_tax, buildings_tax = object_layers(parcels, buildings, matched, findings)
@@ -171,7 +180,7 @@ def link_tax_ledger(
     show = options.show_personal_data
     ledger_matched = ledger_output(matched, show, extra=["is_duplicate", "same_as", "matched_bld_id"])
     ledger_unmatched = ledger_output(unmatched, show, extra=["reason_code", "reason"])
-    warnings = [*_excluded_warnings(excluded), *warnings]
+    warnings = [*prepared.warnings, *_excluded_warnings(excluded), *warnings]
     if not show:
         warnings = mask_resident_numbers_in_text(pd.Series(warnings, dtype=object)).tolist()
     progress.set(0.9)
@@ -190,6 +199,7 @@ def link_tax_ledger(
         register_matched,
         register_unmatched,
         excluded,
+        prepared.messages,
     )
 
 

@@ -76,8 +76,11 @@ def resolve_rows(ledger: pd.DataFrame, resolver: AddressResolver, progress: Prog
 def resolve_addresses(
     rows: pd.DataFrame, wanted: np.ndarray, resolver: AddressResolver, progress: Progress
 ) -> list[str]:
-    """The single place where lot addresses become PNUs (``AddressResolver``): rows ``wanted`` get
-    pnu / pnu_source "address" or a reason. Each distinct address is resolved once."""
+    """The single place where addresses become PNUs (``AddressResolver``: lot addresses, and road-name
+    addresses through the buildings layer): rows ``wanted`` get pnu / pnu_source "address" or a reason,
+    and ``address_bld_id`` the building a road-name address names (a parcel may hold several). Each
+    distinct address is resolved once."""
+    rows["address_bld_id"] = ""
     if not wanted.any():
         return []
     index = rows.index[wanted]
@@ -89,6 +92,7 @@ def resolve_addresses(
     index_ok = index[ok]
     rows.loc[index_ok, "pnu"] = res[ok].map(lambda r: r.pnu).to_numpy()
     rows.loc[index_ok, "pnu_source"] = "address"
+    rows.loc[index_ok, "address_bld_id"] = res[ok].map(lambda r: r.bld_id).to_numpy()
     warnings: dict[str, int] = {}
     for message in res[ok].map(lambda r: r.message):
         if message:
@@ -122,10 +126,11 @@ def place_on_parcels(rows: pd.DataFrame, parcel_pnus: pd.Index) -> None:
 
 
 def place_on_buildings(rows: pd.DataFrame, buildings: gpd.GeoDataFrame, parcel_pnus: pd.Index) -> None:
-    """Building and 주택 rows to buildings: by building id, else the building on the row's parcel whose
-    floor area is closest to the row's (co-owner rows scaled by their share); a row without an area
-    takes a building only when its parcel has one. Building rows that find none get a reason; 주택
-    rows keep their parcel and are marked ``house_without_building``."""
+    """Building and 주택 rows to buildings: by building id, else by the building their road-name address
+    names, else the building on the row's parcel whose floor area is closest to the row's (co-owner
+    rows scaled by their share); a row without an area takes a building only when its parcel has one.
+    Building rows that find none get a reason; 주택 rows keep their parcel and are marked
+    ``house_without_building``."""
     placeable = rows["kind"].isin(list(ON_BUILDING)).to_numpy() & _open(rows)
     rows["matched_bld_id"] = ""
     has_id = rows["bld_id"].to_numpy().astype(bool)
@@ -133,6 +138,12 @@ def place_on_buildings(rows: pd.DataFrame, buildings: gpd.GeoDataFrame, parcel_p
     if by_id.any():
         by_id[by_id] = rows.loc[by_id, "bld_id"].isin(buildings["bld_id"]).to_numpy()
     rows.loc[by_id, "matched_bld_id"] = rows.loc[by_id, "bld_id"]
+    if "address_bld_id" in rows:
+        by_road = placeable & ~by_id & rows["address_bld_id"].to_numpy().astype(bool)
+        if by_road.any():
+            by_road[by_road] = rows.loc[by_road, "address_bld_id"].isin(buildings["bld_id"]).to_numpy()
+        rows.loc[by_road, "matched_bld_id"] = rows.loc[by_road, "address_bld_id"]
+        by_id = by_id | by_road
     rest = rows.index[placeable & ~by_id]
     if len(rest):
         wanted = pd.DataFrame(

@@ -26,6 +26,7 @@ from ...core.geopackage import check_writable
 from ...core.progress import Progress
 from ...core.tax_linkage import LinkageOptions, link_tax_ledger, read_ledger
 from ...core.tax_linkage.building_register import read_building_register
+from ...core.tax_linkage.building_schema import require_schema
 from ...core.tax_linkage.exemptions import read_exempt_pnus
 from ...core.tax_linkage.linkage import building_fields, check_parcel_layer, parcel_fields
 from ...core.tax_linkage.options import DEFAULT_NON_TAXABLE_JIMOK
@@ -50,9 +51,17 @@ class LinkTaxLedger(GimpoAlgorithm):
         "BUILDING_NOT_TAXED (건축물 과세누락), PARCEL_NOT_TAXED, AREA_MISMATCH, USE_MISMATCH (나대지 under a "
         "building; 주거/상업), DUPLICATE_LEDGER, LEDGER_NO_PARCEL, LEDGER_NO_BUILDING, ADDRESS_UNRESOLVED, "
         "PNU_MALFORMED, PNU_NONSTANDARD.\n\n"
-        "Ledger rows without a PNU are placed by their lot address (경기도 김포시 월곶면 성동리 산 12-3, "
-        "사우동 123-4번지, 사우동 123) using the national 법정동 code table; abolished names resolve with a "
-        "warning. Every ledger row ends in ledger_matched or ledger_unmatched (with the reason): the log "
+        "Buildings: the layer's schema is recognised and logged: GIS건물통합정보 (Korean names, the SHP "
+        "release's A0-A28 or coded names such as BD_MGT_SN / TOTALAREA / USABILITY, any case, names cut to "
+        "10 bytes), 도로명주소 건물 TL_SPBD_BULD, 건축물대장 fields (mgmBldrgstPk, totArea, mainPurpsCd ...) or "
+        "bld_id / pnu / use_code / total_floor_area. Buildings keep their real ids (the one the ledger "
+        "uses); a layer without an id or floor-area field stops, naming the fields each schema needs.\n\n"
+        "Ledger rows without a PNU are placed by their address: lot addresses (경기도 김포시 월곶면 성동리 산 "
+        "12-3, 사우동 １２３－４번지, 사우동 123번지 4호, 성동리 12 외 2필지, 사우동 123-4 행복빌라) through the "
+        "national 법정동 code table, old names (김포군, 고촌면 → 고촌읍, 김포읍 사우리 → 사우동) with a warning; "
+        "road-name addresses (통진읍 조강로 123) through the buildings layer's road names, or the building id "
+        "when the row carries one. An address that cannot be told is left unplaced with the reason, never "
+        "guessed. Every ledger row ends in ledger_matched or ledger_unmatched (with the reason): the log "
         "prints the counts that prove it.\n\n"
         "Area tolerance: a row is flagged when the ledger area differs from the GIS area by more than the "
         "relative tolerance AND the absolute one (defaults 15 % and 15 m²: 연속지적도 areas are never exactly "
@@ -90,7 +99,9 @@ class LinkTaxLedger(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.BUILDINGS,
-                self.tr("Buildings (GIS건물통합정보: bld_id, pnu, use_code, total_floor_area ...)"),
+                self.tr(
+                    "Buildings (GIS건물통합정보, 도로명주소 TL_SPBD_BULD, 건축물대장 or bld_id, total_floor_area ...)"
+                ),
                 [QgsProcessing.TypeVectorPolygon],
                 optional=True,
             )
@@ -232,6 +243,8 @@ class LinkTaxLedger(GimpoAlgorithm):
             buildings = read_source(
                 self, parameters, self.BUILDINGS, context, feedback, crs_override=crs_text, keep_fields=building_fields
             )
+            source = self.parameterAsSource(parameters, self.BUILDINGS, context)
+            require_schema(list(buildings.columns), f"건물 레이어 {source.sourceName() if source else ''}".strip())
         else:
             feedback.pushWarning(self.tr("No building layer: building rows cannot be placed, no building checks."))
             buildings = empty_like({"bld_id": "object", "pnu": "object"}, "Polygon")
@@ -261,6 +274,8 @@ class LinkTaxLedger(GimpoAlgorithm):
         result = link_tax_ledger(parcels, buildings, table.rows, options, progress.sub(0.15, 0.85), register)
         del parcels, buildings  # the inputs are not needed for writing: let them go (gigabytes at 2M parcels)
         table.rows = table.rows.iloc[:0]
+        for note in result.notes:
+            feedback.pushInfo(note)
         for warning in result.warnings:
             feedback.pushWarning(warning)
         counts = result.counts

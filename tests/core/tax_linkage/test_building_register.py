@@ -84,3 +84,21 @@ def test_trailing_separator_is_accepted(case, tmp_path):
     path.write_text("".join(line + "|\n" for line in text.splitlines()), encoding="cp949")
     assert len(read_building_register(path).records) == 4
     assert isinstance(read_building_register(path).records, pd.DataFrame)
+
+
+def test_register_records_pair_by_the_register_pk_the_buildings_layer_carries(sample_city, tmp_path):
+    from gimpo_gis_plugin.core.tax_linkage.building_register import link_building_register
+
+    built = sample_city.buildings.iloc[:2]
+    lines = [
+        register_line("RP-1", built["pnu"].iat[0], "0", area=1.0),  # far from the GIS area: PK decides
+        register_line("RP-2", built["pnu"].iat[1], "0", area=float(built["total_floor_area"].iat[1])),
+    ]
+    path = tmp_path / "mart_djy_03.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="cp949")
+    register = read_building_register(path)
+    buildings = sample_city.buildings.assign(register_pk="")
+    buildings.loc[buildings.index[0], "register_pk"] = "RP-1"
+    matched, _, _ = link_building_register(register.records, sample_city.parcels, buildings, set())
+    pairs = dict(zip(matched["register_pk"], matched["bld_id"], strict=True))
+    assert pairs == {"RP-1": built["bld_id"].iat[0], "RP-2": built["bld_id"].iat[1]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..building_use import use_classes
 from .evidence import Evidence, findings
 
 CODE = "BUILDING_NOT_TAXED"
@@ -47,9 +48,10 @@ def detect(evidence: Evidence) -> list[pd.DataFrame]:
     ]
 
 
-def register_findings(missing: pd.DataFrame, evidence: Evidence, class_of_code: dict[str, str]) -> pd.DataFrame:
-    """BUILDING_NOT_TAXED for 건축물대장 buildings missing from map and ledger, priced like GIS ones."""
-    use_class = missing["use_code"].map(class_of_code)
+def register_findings(missing: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
+    """BUILDING_NOT_TAXED for 건축물대장 buildings missing from map and ledger, priced like GIS ones. The
+    register's 주용도코드 is read with the current code table (Z-codes with the old one: building_use)."""
+    use_class, _ = use_classes(missing["use_code"], pd.Series("", index=missing.index), "current")
     estimate = building_tax_per_m2(evidence.live_buildings, evidence.building_info["use_class"], use_class)
     return findings(
         CODE,

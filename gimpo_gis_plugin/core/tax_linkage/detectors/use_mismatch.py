@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..buildings import building_use_classes
+from ..vocabulary import building_use_classes
 from .evidence import Evidence, findings
 
 CODE = "USE_MISMATCH"
