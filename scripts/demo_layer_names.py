@@ -31,6 +31,11 @@ GROUP_TITLES = {
     "cctv_coverage": "CCTV 사각지대",
     "safety_review_cctv_in_hotspots": "안전 점검: 핫스팟 안 CCTV",
     "gimpo_dem_5m": "수치표고 5 m (DEM)",
+    "valve_isolation": "상수도 단수 계획",
+    "incident_cameras": "사건 지점 CCTV",
+    "ledger_change": "과세대장 연도별 변동",
+    "field_survey": "현장 조사 패키지",
+    "field_survey_merged": "현장 조사 반영 작업목록",
 }
 
 LAYER_TITLES = {
@@ -57,6 +62,11 @@ LAYER_TITLES = {
     "heat_pipe_lm": "열수송관",
     "manhole_ps": "맨홀",
     "valve_ps": "밸브",
+    "water_breaks": "상수관 파손 신고",
+    "wtl_fire_ps": "소화전",
+    "wtl_serv_ps": "배수지·가압장",
+    "wtl_meta_ps": "급수전 (수용가)",
+    "parcels_2027": "연속지적도 2027 (다음 해)",
     "planned_digs": "굴착 계획",
     "permit_applications": "인허가 신청",
     "utilities_ground_truth": "지하시설물 실측 (검증용)",
@@ -89,6 +99,37 @@ LAYER_TITLES = {
     "segments": "관로 구간",
     "areas": "지역별 노후도",
     "by_type_area": "종류·지역별 노후도",
+    # water-main break (valve isolation)
+    "valves_to_close": "잠글 밸브",
+    "valves_not_needed": "잠그지 않아도 되는 밸브",
+    "valves_failed": "조작 불가 밸브",
+    "valves_already_closed": "이미 닫힌 밸브",
+    "isolated_pipes": "단수 관로",
+    "cut_off_pipes": "공급 끊긴 관로",
+    "buildings_without_water": "단수 건물",
+    "hydrants_out_of_service": "사용 불가 소화전",
+    "breaks": "파손 지점",
+    "shutoff_valves": "굴착 시 잠글 밸브",
+    # incident cameras
+    "incident": "사건 지점",
+    "incident_cameras": "사건 지점 CCTV (순위)",
+    "incident_views": "사건 지점을 보는 CCTV 시야",
+    "route": "출동 경로",
+    "route_cameras": "출동 경로 CCTV",
+    # year over year and the field survey
+    "change_by_legal_dong": "법정동별 과세표준 증감",
+    "change_by_admin_dong": "행정동별 과세표준 증감",
+    "change_objects": "과세물건 변동",
+    "change_rows": "과세대장 행별 변동",
+    "parcel_lineage": "필지 계보",
+    "findings_resolved": "해소된 발견사항",
+    "findings_over_time": "발견사항 연도 비교",
+    "survey": "현장 조사 대상",
+    "survey_parcels": "현장 조사 필지",
+    "survey_manifest": "현장 조사 내보낸 목록",
+    "survey_conflicts": "현장 조사 충돌",
+    "survey_summary": "현장 조사 반영 요약",
+    "ledger_excluded": "제외된 합계·빈 행",
 }
 
 
