@@ -33,3 +33,11 @@ def test_texts_without_a_password_are_unchanged():
 def test_results_are_redacted_deep():
     value = {"OUTPUT": "postgresql://a:pw1@h/d", "FILES": ["x", "password=pw2"], "N": 3}
     assert redact_value(value) == {"OUTPUT": "postgresql://a:***@h/d", "FILES": ["x", "password=***"], "N": 3}
+
+
+def test_strip_password_removes_it_entirely():
+    from gimpo_gis_plugin.core.redact import strip_password
+
+    layer = "dbname='gimpo' host=db user='tax' password='p\\'w d' key='fid' table=\"tax\".\"findings\" (geom)"
+    assert strip_password(layer) == "dbname='gimpo' host=db user='tax' key='fid' table=\"tax\".\"findings\" (geom)"
+    assert strip_password("postgresql://tax:pw@db/gimpo") == "postgresql://tax@db/gimpo"
