@@ -86,6 +86,7 @@ class LayerOutput:
     layer: str
     title: str
     output: str | None = ""
+    geometry: bool = True  # False for attribute tables (their PostGIS layer URI has no geometry column)
 
     @property
     def output_id(self) -> str | None:
@@ -282,7 +283,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
 
     def layer_results(self, output: VectorOutput) -> dict[str, str]:
         """The declared layer outputs of an OUTPUT the engine wrote itself (output id -> layer source)."""
-        return {spec.output_id: output.layer(spec.layer) for spec in self.MAP_LAYERS if spec.output_id}
+        return {spec.output_id: output.layer(spec.layer, spec.geometry) for spec in self.MAP_LAYERS if spec.output_id}
 
     def load_layers(
         self,
@@ -298,7 +299,8 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
             if available is not None and spec.layer not in available:
                 continue
             qml = (styles or {}).get(spec.layer)
-            self._load_on_completion(context, output.layer(spec.layer), self._map_name(spec, output), spec, qml)
+            source = output.layer(spec.layer, spec.geometry)
+            self._load_on_completion(context, source, self._map_name(spec, output), spec, qml)
 
     def load_raster(self, context: QgsProcessingContext, path: str | Path, title: str, output_id: str) -> None:
         """Load a written GeoTIFF on completion with its Korean name and the .qml style beside it."""

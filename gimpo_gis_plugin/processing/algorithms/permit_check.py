@@ -15,7 +15,6 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
     QgsProcessingOutputNumber,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
@@ -29,30 +28,31 @@ from ...core.permits.outputs import write_permit_outputs
 from ...core.progress import Progress
 from ...core.vector_io import DEFAULT_CRS
 from .. import parameters
-from ..base import GimpoAlgorithm
-from ..io import read_source
-from ..outputs import vector_output
+from ..base import GimpoAlgorithm, LayerOutput
 
 
 class PermitCheck(GimpoAlgorithm):
     ALGORITHM_ID = "permitcheck"
-    DISPLAY_NAME = "Permit check (인허가 검토)"
+    DISPLAY_NAME = "인허가 검토"
     GROUP_ID = "permits"
     HELP = (
-        "Checks each permit application (건축허가 / 개발행위허가) against 용도지역 (zoning with UQ codes), "
-        "restriction overlays (개발제한구역, 군사시설보호구역, 비행안전구역 with its height limit, 국가유산 "
-        "보존지역, 상수원보호구역), road access (건축법 §44: a road ≥ 4 m wide along ≥ 2 m; 6 m along 4 m for "
-        "2,000 m² and more, 3,000 m² for factories) and slope (Horn's method on the DEM, as gdal:slope).\n\n"
-        "A site across several zones follows 국토계획법 §84: if the smallest part is at most 330 m², coverage "
-        "(건폐율) and floor area ratio (용적률) limits are area-weighted; otherwise each part keeps its own rules.\n\n"
-        "Each application gets a verdict: permitted / conditional (another agency or a person must decide a "
-        "point) / not permitted / insufficient data, with findings giving the measured value, the limit, the "
-        "legal basis and pass / fail / needs review. The limits are data (resources/rules/zoning_limits.csv); "
-        "김포시 조례 values not yet transcribed are marked to-be-confirmed and never decide a fail alone.\n\n"
-        "APPLICATIONS: a table or layer with application_id, pnu (or a site polygon), permit_kind, proposed_use, "
-        "building_area, floor_area_above, floors, height. Without a DEM the slope check is skipped and said so.\n\n"
-        "Output: a GeoPackage with the 'summary' layer (styled by verdict) and the 'findings' table; with a "
-        "REPORT_FOLDER, an HTML page per application (up to MAX_REPORTS) with a map rendered by QGIS."
+        "인허가 신청(건축허가 / 개발행위허가)마다 용도지역(UQ 코드), 중첩 규제(개발제한구역, 군사시설보호구역, "
+        "비행안전구역과 그 높이 제한, 국가유산 보존지역, 상수원보호구역), 도로 접도(건축법 §44: 폭 4 m 이상 도로에 "
+        "2 m 이상; 연면적 2,000 m² 이상(공장은 3,000 m²)은 폭 6 m 도로에 4 m), 경사도(DEM에서 Horn 방법, gdal:slope와 "
+        "같음)와 대조합니다.\n\n"
+        "대지가 여러 용도지역에 걸치면 국토계획법 §84를 따릅니다: 가장 작은 부분이 330 m² 이하이면 건폐율과 용적률 "
+        "한도를 면적 가중하고, 아니면 각 부분이 자기 규칙을 따릅니다.\n\n"
+        "신청마다 판정을 냅니다: 허가 / 조건부(다른 기관이나 사람이 판단할 점이 있음) / 불허 / 자료 부족. 발견사항은 "
+        "측정값, 한도, 법적 근거, 적합/부적합/검토 필요를 줍니다. 한도는 자료입니다(resources/rules/zoning_limits.csv); "
+        "아직 옮기지 않은 김포시 조례 값은 확인 필요로 표시되어 그것만으로 부적합을 결정하지 않습니다.\n\n"
+        "APPLICATIONS: application_id, pnu(또는 대지 면), permit_kind, proposed_use, building_area, "
+        "floor_area_above, floors, height가 있는 표나 레이어. DEM이 없으면 경사도 검토를 건너뛰고 그렇다고 알립니다.\n\n"
+        "출력: 'summary' 레이어(판정별 스타일)와 'findings' 표가 있는 GeoPackage; REPORT_FOLDER를 주면 신청마다 "
+        "QGIS가 그린 지도가 있는 HTML 페이지(최대 MAX_REPORTS개)."
+    )
+    MAP_LAYERS = (
+        LayerOutput("summary", "인허가 검토 판정", "SUMMARY"),
+        LayerOutput("findings", "인허가 검토 발견사항", None, geometry=False),
     )
 
     APPLICATIONS = "APPLICATIONS"
@@ -72,64 +72,67 @@ class PermitCheck(GimpoAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
         applications = QgsProcessingParameterFeatureSource(
-            self.APPLICATIONS, self.tr("Permit applications (table or layer)"), [QgsProcessing.TypeVector]
+            self.APPLICATIONS, self.tr("인허가 신청 (표 또는 레이어)"), [QgsProcessing.TypeVector]
         )
-        applications.setHelp(self.tr("One row per application; the site is the parcel with its pnu."))
+        applications.setHelp(self.tr("신청 하나가 한 행; 대지는 pnu의 필지입니다."))
         self.addParameter(applications)
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.PARCELS, self.tr("Parcels (연속지적도, with PNU)"), [QgsProcessing.TypeVectorPolygon]
+                self.PARCELS, self.tr("필지 (연속지적도, PNU 포함)"), [QgsProcessing.TypeVectorPolygon]
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.ZONING, self.tr("Zoning (용도지역, field uq_code)"), [QgsProcessing.TypeVectorPolygon]
+                self.ZONING, self.tr("용도지역 (uq_code 필드)"), [QgsProcessing.TypeVectorPolygon]
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.OVERLAYS,
-                self.tr("Overlays (fields kind, subkind, max_height_m)"),
+                self.tr("중첩 규제 (kind, subkind, max_height_m 필드)"),
                 [QgsProcessing.TypeVectorPolygon],
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.ROADS, self.tr("Roads (with width_m)"), [QgsProcessing.TypeVectorAnyGeometry], optional=True
+                self.ROADS, self.tr("도로 (width_m 포함)"), [QgsProcessing.TypeVectorAnyGeometry], optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM (metres)"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, self.tr("수치표고모델 DEM (m)"), optional=True))
         self.addParameter(
             QgsProcessingParameterFile(
                 self.ZONING_RULES,
-                self.tr("Zoning limits table (default: bundled zoning_limits.csv)"),
+                self.tr("용도지역 한도 표 (CSV; 비우면 내장 zoning_limits.csv)"),
                 extension="csv",
                 optional=True,
             )
         )
-        self.addParameter(
-            parameters.vector_destination(self, self.OUTPUT, "Permit check result (GeoPackage or PostGIS)")
-        )
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "인허가 검토 결과"))
         self.addParameter(
             QgsProcessingParameterFolderDestination(
-                self.REPORT_FOLDER, self.tr("HTML reports folder"), optional=True, createByDefault=False
+                self.REPORT_FOLDER, self.tr("HTML 검토서 폴더"), optional=True, createByDefault=False
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.MAX_REPORTS,
-                self.tr("Most report pages to write"),
+                self.tr("검토서 최대 쪽수"),
                 QgsProcessingParameterNumber.Integer,
                 50,
                 True,
                 0,
             )
         )
-        self.addOutput(QgsProcessingOutputVectorLayer("SUMMARY", self.tr("Verdicts")))
-        self.addOutput(QgsProcessingOutputFolder("REPORTS", self.tr("HTML reports")))
-        for name in ("PERMITTED", "CONDITIONAL", "NOT_PERMITTED", "INSUFFICIENT_DATA"):
-            self.addOutput(QgsProcessingOutputNumber(name, name.lower()))
+        self.add_layer_outputs()
+        self.addOutput(QgsProcessingOutputFolder("REPORTS", self.tr("HTML 검토서")))
+        for name, title in (
+            ("PERMITTED", "허가"),
+            ("CONDITIONAL", "조건부"),
+            ("NOT_PERMITTED", "불허"),
+            ("INSUFFICIENT_DATA", "자료 부족"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(title)))
 
     def _read_table(self, parameters, context, feedback) -> pd.DataFrame:
         """Applications as a (Geo)DataFrame: spatial layers through read_source, tables as they are."""
@@ -137,14 +140,15 @@ class PermitCheck(GimpoAlgorithm):
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.APPLICATIONS))
         if source.wkbType() not in (0, 100):  # NoGeometry / Unknown: a plain table
-            return read_source(self, parameters, self.APPLICATIONS, context, feedback)
+            return self.read_layer(parameters, self.APPLICATIONS, context, feedback)
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, self.APPLICATIONS, context, ["gpkg", "csv"], "gpkg", feedback
         )
         try:
             frame = pyogrio.read_dataframe(path, layer=layer or None, read_geometry=False)
         except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
-            raise InputError(f"Cannot read the applications {path}: {exc}") from exc
+            raise InputError(f"인허가 신청 {path}을(를) 읽을 수 없습니다: {exc}") from exc
+        self.validate_layer_input(frame, self.APPLICATIONS)
         return pd.DataFrame(frame)
 
     def _read_parcels(self, parameters, context, feedback, applications: pd.DataFrame):
@@ -157,8 +161,8 @@ class PermitCheck(GimpoAlgorithm):
         field = next((n for n in ("PNU", "pnu") if n in names), None)
         if field is None:
             raise InputError(
-                f"The parcels layer has no PNU field (fields: {', '.join(names[:12])}).",
-                "Give the 연속지적도 layer with its 19-digit PNU field.",
+                f"{self.label(self.PARCELS)}: PNU 필드가 없습니다(필드: {', '.join(names[:12])}).",
+                "19자리 PNU 필드가 있는 연속지적도 레이어를 주세요.",
             )
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, self.PARCELS, context, ["gpkg", "shp"], "gpkg", feedback
@@ -166,54 +170,56 @@ class PermitCheck(GimpoAlgorithm):
         pnus = sorted({p for p in applications.get("pnu", pd.Series(dtype=str)).fillna("").astype(str) if p.isdigit()})
         crs = source.sourceCrs().authid()
         if not path.lower().endswith(".gpkg") or not pnus or len(pnus) > 20_000 or crs != DEFAULT_CRS:
-            return read_source(self, parameters, self.PARCELS, context, feedback)
+            return self.read_layer(parameters, self.PARCELS, context, feedback)
+        if source.featureCount() == 0:
+            self.validate_layer_input(pd.DataFrame(), self.PARCELS)
         where = f'"{field}" IN ({",".join(repr(p) for p in pnus)})'
         try:
             frame = pyogrio.read_dataframe(path, layer=layer or None, where=where)
         except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
-            raise InputError(f"Cannot read the parcels {path}: {exc}") from exc
-        return frame.set_crs(DEFAULT_CRS, allow_override=True)
+            raise InputError(f"필지 {path}을(를) 읽을 수 없습니다: {exc}") from exc
+        frame = frame.set_crs(DEFAULT_CRS, allow_override=True)
+        if len(frame):
+            self.validate_extent(frame.total_bounds, frame.crs, self.PARCELS)
+        return frame
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         rules = load_rules(zoning=self.optional_file(parameters, self.ZONING_RULES, context))
         applications = self._read_table(parameters, context, feedback)
         progress.set(0.05)
         parcels = self._read_parcels(parameters, context, feedback, applications)
-        zoning = read_source(self, parameters, self.ZONING, context, feedback)
-        overlays = (
-            read_source(self, parameters, self.OVERLAYS, context, feedback) if parameters.get(self.OVERLAYS) else None
-        )
-        roads = read_source(self, parameters, self.ROADS, context, feedback) if parameters.get(self.ROADS) else None
+        zoning = self.read_layer(parameters, self.ZONING, context, feedback)
+        overlays = self.optional_layer(parameters, self.OVERLAYS, context, feedback)
+        roads = self.optional_layer(parameters, self.ROADS, context, feedback)
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
         dem_path = None
         if dem_layer is not None:
             if dem_layer.crs().authid() != DEFAULT_CRS:
                 raise QgsProcessingException(
-                    self.tr("The DEM is in {}; give it in {} (warp it with gdal:warpreproject).").format(
-                        dem_layer.crs().authid() or "an unknown CRS", DEFAULT_CRS
+                    self.tr("DEM의 좌표계가 {}입니다. {}로 주세요(gdal:warpreproject로 변환).").format(
+                        dem_layer.crs().authid() or "알 수 없는 좌표계", DEFAULT_CRS
                     )
                 )
             dem_path = dem_layer.source()
         else:
-            feedback.pushWarning(self.tr("No DEM given: the slope check is skipped for every application."))
+            progress.warn(self.tr("DEM을 주지 않아 모든 신청의 경사도 검토를 건너뜁니다."))
         progress.set(0.25)
         result = check_permits(
             applications, parcels, zoning, overlays, roads, dem_path, rules, progress.sub(0.25, 0.85)
         )
         write_permit_outputs(output.destination, result)
+        self.load_layers(output, context)
         progress.set(0.9)
         counts = result.summary["verdict"].value_counts()
-        feedback.pushInfo(
-            self.tr("{} applications: {}").format(
-                len(result.summary), ", ".join(f"{k} {int(v)}" for k, v in counts.items())
-            )
+        progress.info(
+            self.tr("신청 {}건: {}").format(len(result.summary), ", ".join(f"{k} {int(v)}" for k, v in counts.items()))
         )
         reports = ""
         folder = self.parameterAsFileOutput(parameters, self.REPORT_FOLDER, context)  # also from models
@@ -236,7 +242,7 @@ class PermitCheck(GimpoAlgorithm):
         progress.set(1.0)
         return {
             self.OUTPUT: output.given,
-            "SUMMARY": output.layer("summary"),
+            **self.layer_results(output),
             "REPORTS": reports,
             "PERMITTED": int(counts.get("permitted", 0)),
             "CONDITIONAL": int(counts.get("conditional", 0)),
