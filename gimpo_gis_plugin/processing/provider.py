@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterator
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProcessingModelAlgorithm, QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import models_dir, resource
@@ -42,6 +43,34 @@ ALGORITHMS: tuple[tuple[str, str], ...] = (
     ("facility_aging", "FacilityAging"),
     ("publish_to_database", "PublishToDatabase"),
 )
+
+
+# The models' ids stay their English file names (batch recipes and tests run gimpo:annual_tax_audit); the
+# toolbox and the Model Designer's run dialog show these Korean titles (source strings, see i18n.py).
+MODEL_TITLES = {
+    "annual_tax_audit": "연간 재산세 과세자료 점검",
+    "permit_desk_day": "인허가 창구 하루",
+    "dig_safety_check": "굴착 안전 점검",
+    "safety_review": "안전 점검 (민원·CCTV)",
+}
+MODEL_CONTEXT = "GimpoModels"
+
+
+class GimpoModel(QgsProcessingModelAlgorithm):
+    """A shipped model with a Korean display name and group (QGIS shows a model's name, its id, otherwise)."""
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API name
+        title = MODEL_TITLES.get(self.name())
+        return QCoreApplication.translate(MODEL_CONTEXT, title) if title else super().displayName()
+
+    def group(self) -> str:
+        return QCoreApplication.translate(MODEL_CONTEXT, super().group())
+
+    def createInstance(self) -> GimpoModel:  # noqa: N802 - QGIS API name
+        copy = GimpoModel()
+        copy.loadVariant(self.toVariant())
+        copy.setSourceFilePath(self.sourceFilePath())
+        return copy
 
 
 class AlgorithmLoadError(RuntimeError):
@@ -115,7 +144,7 @@ class GimpoProvider(QgsProcessingProvider):
             registry.providerAdded.connect(self._reload_once_registered)
             return
         for model_file in sorted(models_dir().glob("*.model3")):
-            model = QgsProcessingModelAlgorithm()
+            model = GimpoModel()
             if model.fromFile(str(model_file)):
                 self.addAlgorithm(model)
             else:
