@@ -22,6 +22,7 @@ The hook is not called ``run``: ``QgsProcessingAlgorithm.run`` is what QGIS's ow
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -340,11 +341,15 @@ def _failure(message: str) -> QgsProcessingException:
 
     qgis_process (3.22 to 3.44) prints a failed run's message three times on stderr: QGIS logs the
     exception to the message log, the console feedback prints "ERROR:" and logs it again, and qgis_process
-    echoes every critical log line. The "ERROR:" line is the one to keep, so there the message log is
-    silenced for the rest of the process (which ends with this failure); the desktop log stays untouched.
+    echoes every critical log line (with ``--json``, only the two log lines). The "ERROR:" line is the one
+    to keep (with ``--json`` the message is written once here), so there the message log is silenced for the
+    rest of the process, which ends with this failure; the desktop's log stays untouched.
     """
     message = redact(message)
     if QgsApplication.platform() == "qgis_process":
+        if "--json" in QCoreApplication.arguments():  # then the console feedback prints nothing itself
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
         QgsApplication.messageLog().blockSignals(True)
     return QgsProcessingException(message)
 
