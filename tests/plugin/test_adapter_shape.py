@@ -139,3 +139,34 @@ def test_layer_outputs_default_to_the_upper_case_layer_name():
     assert LayerOutput("findings", "점검 목록").output_id == "FINDINGS"
     assert LayerOutput("rejects", "제외", None).output_id is None
     assert issubclass(GimpoProvider, object) and GimpoAlgorithm.MAP_LAYERS == ()
+
+
+def test_english_comes_from_qgis_locale_through_the_translation_file(gimpo):
+    from qgis.core import QgsSettings
+
+    from gimpo_gis_plugin import i18n
+    from scripts.build_translations import build
+
+    build()
+    settings = QgsSettings()
+    algorithm = QgsApplication.processingRegistry().algorithmById("gimpo:statisticalmap")
+    assert i18n.language() == "ko" and algorithm.displayName() == "통계지도"  # no choice in QGIS: Korean first
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "en_US")
+    try:
+        i18n.remove_translator()
+        i18n.install_translator()
+        assert i18n.language() == "en"
+        assert algorithm.displayName() == "Statistical map"
+        fresh = algorithm.create()
+        labels = [p.description() for p in fresh.parameterDefinitions()]
+        assert "Records to aggregate" in labels
+        assert "Statistical map (GeoPackage or PostGIS)" in labels  # once, not twice
+        assert QgsApplication.processingRegistry().algorithmById("gimpo:annual_tax_audit").displayName() == (
+            "Annual property-tax audit"
+        )
+    finally:
+        settings.remove("locale/overrideFlag")
+        settings.remove("locale/userLocale")
+        i18n.remove_translator()
+    assert algorithm.displayName() == "통계지도"
