@@ -103,12 +103,12 @@ class ClearanceCheck(GimpoAlgorithm):
                 "data_issues": issues,
                 "rejects": pd.DataFrame(store.rejects),
             },
+            context,
             {
                 "conflict_points": _status_style("marker"),
                 "conflict_lines": _status_style("line"),
                 "data_issues": ISSUE_STYLE,
             },
-            context,
         )
         conflicts = len(result.crossings) + len(result.parallels)
         unknown = int((result.crossings["status"] == "unknown").sum() + (result.parallels["status"] == "unknown").sum())
