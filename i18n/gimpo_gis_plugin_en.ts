@@ -523,7 +523,7 @@ Per area (the 14 행정동 unless you give polygons): network length, length pas
         <translation>Decay ratio (triangular only)</translation>
     </message>
     <message>
-        <source>검색 반경(미터). 비우면 자동(BANDWIDTH_RULE).</source>
+        <source>검색 반경 (m). 비우면 자동 (BANDWIDTH_RULE).</source>
         <translation>Search radius in metres; empty = automatic (BANDWIDTH_RULE).</translation>
     </message>
     <message>

@@ -155,7 +155,7 @@ def raster_output(
     if isinstance(value, str) and (store.is_postgres(value) or value in saved_connection_names()):
         raise QgsProcessingException(
             f"{name}에 PostgreSQL 데이터베이스를 주었지만 래스터는 GeoTIFF 파일(옆에 .qml 스타일)로만 씁니다. "
-            ".tif 경로를 주세요(벡터 결과는 데이터베이스에 쓸 수 있습니다). Rasters are written as GeoTIFF files."
+            ".tif 경로를 주세요(벡터 결과는 데이터베이스에 쓸 수 있습니다). Give a .tif path: rasters are written as GeoTIFF files."
         )
     output = algorithm.parameterAsOutputLayer(parameters, name, context)
     if store.is_postgres(output):

@@ -105,20 +105,24 @@ def published_city(qgis_algorithm, postgis_cluster, sample_city_files):
 
 
 def test_linkage_into_postgis_equals_the_geopackage_run(
-    qgis_app, qgis_algorithm, linkage_inputs, linkage_on_gpkg, postgis_url, tmp_path
+    qgis_app, qgis_algorithm, linkage_inputs, linkage_on_gpkg, postgis_url, postgis_cluster, tmp_path, monkeypatch
 ):
     from qgis.core import QgsProcessingContext, QgsProcessingUtils
 
+    from gimpo_gis_plugin.core.redact import redact
+
     destination = postgis_url + "?schema=tax_2026"
-    results = _ok(
-        qgis_algorithm("gimpo:linktaxledger", **linkage_inputs, OUTPUT=destination, REPORT=tmp_path / "r.html")
-    )
+    run = qgis_algorithm("gimpo:linktaxledger", **linkage_inputs, OUTPUT=destination, REPORT=tmp_path / "r.html")
+    results = _ok(run)
     rows = assert_same_layers(linkage_on_gpkg, destination)
     assert rows["findings"] == results["FINDING_COUNT"] > 100
     assert rows["ledger_matched"] + rows["ledger_unmatched"] == results["LEDGER_ROWS"]
-    assert results["OUTPUT"] == destination
+    assert results["OUTPUT"] == redact(destination) != destination  # no password in any result or log
+    assert postgis_cluster.password not in run.stdout + run.stderr
     assert (tmp_path / "r.html").stat().st_size > 2000
-    # The layer results are what Processing opens as an input, so a model can chain the next algorithm.
+    # The layer results are what Processing opens as an input, so a model can chain the next algorithm; in
+    # another process the password comes from the environment (in the run's own process, QGIS's cache).
+    monkeypatch.setenv("PGPASSWORD", postgis_cluster.password)
     context = QgsProcessingContext()
     for name in ("findings", "ledger_unmatched"):
         assert results[name.upper()].startswith("postgres://")

@@ -88,7 +88,7 @@ class Heatmap(GimpoAlgorithm):
             QgsProcessingParameterFeatureSource(self.INPUT, self.tr("점 레이어"), [QgsProcessing.TypeVectorPoint])
         )
         radius = QgsProcessingParameterDistance(self.RADIUS, self.tr("반경 (m)"), None, self.INPUT, True, 0.0)
-        radius.setHelp(self.tr("검색 반경(미터). 비우면 자동(BANDWIDTH_RULE)."))
+        radius.setHelp(self.tr("검색 반경 (m). 비우면 자동 (BANDWIDTH_RULE)."))
         self.addParameter(radius)
         self._advanced(
             QgsProcessingParameterField(
