@@ -682,8 +682,12 @@ Points in degrees are reprojected to EPSG:5186 (a warning says so). Null weights
         <translation>No REPORT given: the HTML report goes to QGIS's temporary folder ({}), which QGIS removes when it closes. Give REPORT to keep it.</translation>
     </message>
     <message>
-        <source>건물 (GIS건물통합정보: bld_id, pnu, use_code, total_floor_area ...)</source>
-        <translation>Buildings (GIS건물통합정보: bld_id, pnu, use_code, total_floor_area ...)</translation>
+        <source>건물 (GIS건물통합정보)</source>
+        <translation>Buildings (GIS건물통합정보)</translation>
+    </message>
+    <message>
+        <source>필드: bld_id, pnu, use_code, total_floor_area ...</source>
+        <translation>Fields: bld_id, pnu, use_code, total_floor_area ...</translation>
     </message>
     <message>
         <source>건물 레이어가 없어 건물 행을 놓을 수 없고 건물 점검도 하지 않습니다.</source>
@@ -889,7 +893,7 @@ Output: one GeoPackage with parcels_tax, buildings_tax, findings (the worklist),
         <translation>Zoning (용도지역, field uq_code)</translation>
     </message>
     <message>
-        <source>용도지역 한도 표 (CSV; 비우면 내장 zoning_limits.csv)</source>
+        <source>용도지역 한도 표 (CSV; 비우면 내장 표)</source>
         <translation>Zoning limits table (default: bundled zoning_limits.csv)</translation>
     </message>
     <message>

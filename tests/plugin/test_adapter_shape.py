@@ -103,6 +103,7 @@ def test_every_display_string_is_korean_first(gimpo):
                 parameter.description(),
             )
             assert parameter.description().count("GeoPackage") <= 1, parameter.description()
+            assert len(parameter.description()) <= 45, parameter.description()  # longer labels are cut
         for output in algorithm.outputDefinitions():
             assert HANGUL.search(output.description()), (algorithm.id(), output.name(), output.description())
 
@@ -170,3 +171,25 @@ def test_english_comes_from_qgis_locale_through_the_translation_file(gimpo):
         settings.remove("locale/userLocale")
         i18n.remove_translator()
     assert algorithm.displayName() == "통계지도"
+
+
+def test_a_model_run_puts_its_steps_results_on_the_map(gimpo, sample_city_files, tmp_path):
+    gpkg = sample_city_files["gpkg"]
+    results, context = _run(
+        "gimpo:dig_safety_check",
+        {
+            "FACILITIES": str(gpkg),
+            "DIGS": f"{gpkg}|layername=planned_digs",
+            "DEPTH_FIELD": "depth_m",
+            "ID_FIELD": "dig_id",
+            "impact:affected": str(tmp_path / "affected.gpkg"),
+            "impact:notices": str(tmp_path / "notices"),
+            "clearance:conflicts": str(tmp_path / "conflicts.gpkg"),
+        },
+    )
+    to_load = context.layersToLoadOnCompletion()
+    affected = f"{tmp_path / 'affected.gpkg'}|layername=affected"
+    assert results["CHILD_RESULTS"]["impact"]["AFFECTED_LAYER"] == affected
+    assert to_load[affected].name == "굴착 영향 시설물" and to_load[affected].postProcessor() is not None
+    crossing = f"{tmp_path / 'conflicts.gpkg'}|layername=conflict_points"
+    assert HANGUL.search(to_load[crossing].name)

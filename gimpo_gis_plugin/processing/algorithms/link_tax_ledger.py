@@ -82,14 +82,11 @@ class LinkTaxLedger(GimpoAlgorithm):
                 [QgsProcessing.TypeVectorPolygon],
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.BUILDINGS,
-                self.tr("건물 (GIS건물통합정보: bld_id, pnu, use_code, total_floor_area ...)"),
-                [QgsProcessing.TypeVectorPolygon],
-                optional=True,
-            )
+        buildings = QgsProcessingParameterFeatureSource(
+            self.BUILDINGS, self.tr("건물 (GIS건물통합정보)"), [QgsProcessing.TypeVectorPolygon], optional=True
         )
+        buildings.setHelp(self.tr("필드: bld_id, pnu, use_code, total_floor_area ..."))
+        self.addParameter(buildings)
         self.addParameter(
             QgsProcessingParameterFile(
                 self.LEDGER,

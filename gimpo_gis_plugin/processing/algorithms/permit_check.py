@@ -103,7 +103,7 @@ class PermitCheck(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.ZONING_RULES,
-                self.tr("용도지역 한도 표 (CSV; 비우면 내장 zoning_limits.csv)"),
+                self.tr("용도지역 한도 표 (CSV; 비우면 내장 표)"),
                 extension="csv",
                 optional=True,
             )
