@@ -66,6 +66,19 @@ class GimpoModel(QgsProcessingModelAlgorithm):
     def group(self) -> str:
         return QCoreApplication.translate(MODEL_CONTEXT, super().group())
 
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API name
+        """Run the chain; then only the layers of the model's own outputs stay to be loaded on the map (each
+        step hands its result layers to the context, intermediate ones included, as a dialog run needs)."""
+        results = super().processAlgorithm(parameters, context, feedback)
+        finals = [str(value) for key, value in results.items() if ":" in key and isinstance(value, str) and value]
+        keep = {
+            source: details
+            for source, details in context.layersToLoadOnCompletion().items()
+            if any(source == final or source.startswith(final + "|") for final in finals)
+        }
+        context.setLayersToLoadOnCompletion(keep)
+        return results
+
     def createInstance(self) -> GimpoModel:  # noqa: N802 - QGIS API name
         copy = GimpoModel()
         copy.loadVariant(self.toVariant())

@@ -193,3 +193,47 @@ def test_a_model_run_puts_its_steps_results_on_the_map(gimpo, sample_city_files,
     assert to_load[affected].name == "굴착 영향 시설물" and to_load[affected].postProcessor() is not None
     crossing = f"{tmp_path / 'conflicts.gpkg'}|layername=conflict_points"
     assert HANGUL.search(to_load[crossing].name)
+
+
+def test_a_model_loads_only_its_own_outputs_not_the_steps_in_between(gimpo, sample_city_files, tmp_path):
+    from qgis.core import QgsProcessingParameterFeatureSource
+
+    from gimpo_gis_plugin.processing.provider import GimpoModel
+    from scripts.build_models import _child, _from_child, _from_input, _input, _value
+
+    model = GimpoModel("chain_test", "업무 모델", "gimpo_models")
+    _input(model, QgsProcessingParameterFeatureSource("POINTS", "민원"))
+    _input(model, QgsProcessingParameterFeatureSource("AREAS", "지역"))
+    _child(
+        model,
+        "stats",
+        "gimpo:statisticalmap",
+        "통계지도",
+        {"INPUT": _from_input("POINTS"), "AREAS": _from_input("AREAS"), "OUTPUT": _value("TEMPORARY_OUTPUT")},
+    )
+    _child(
+        model,
+        "policy",
+        "gimpo:policymap",
+        "정책지도",
+        {"INPUT": _from_child("stats", "OUTPUT_LAYER"), "INDICATORS": _value("value:+:1"), "K": _value(4)},
+        {"OUTPUT": ("policy_map", "정책지도")},
+    )
+    model.updateDestinationParameters()
+    assert model.validate()[0]
+    gpkg = sample_city_files["gpkg"]
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    ok = model.run(
+        {
+            "POINTS": f"{gpkg}|layername=complaints",
+            "AREAS": f"{gpkg}|layername=admin_dongs",
+            "policy:policy_map": str(tmp_path / "policy.gpkg"),
+        },
+        context,
+        QgsProcessingFeedback(),
+    )[1]
+    assert ok
+    sources = set(context.layersToLoadOnCompletion())
+    assert f"{tmp_path / 'policy.gpkg'}|layername=policy_map" in sources
+    assert all(source.startswith(str(tmp_path / "policy.gpkg")) for source in sources), sources
