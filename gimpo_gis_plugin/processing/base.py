@@ -50,7 +50,6 @@ from ..core.errors import CancelledError, GimpoError
 from ..core.paths import resource
 from ..core.progress import Progress
 from ..core.redact import redact, redact_value
-from ..core.vector_io import DEFAULT_CRS
 from .io import read_source
 from .outputs import VectorOutput, vector_output
 
@@ -275,7 +274,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
             written = output.write(layers, styles, descriptions)
         else:
             written = output.write(layers, styles, descriptions, progress)
-        self.load_layers(output, context, styles, [name for name in layers])
+        self.load_layers(output, context, styles, {name: isinstance(f, gpd.GeoDataFrame) for name, f in layers.items()})
         results = dict(written)
         for spec in self.MAP_LAYERS:
             if spec.output_id and spec.layer in layers:
@@ -291,16 +290,18 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         output: VectorOutput,
         context: QgsProcessingContext,
         styles: Mapping[str, str] | None = None,
-        written: Iterable[str] | None = None,
+        written: Iterable[str] | Mapping[str, bool] | None = None,
     ) -> None:
-        """Hand the MAP_LAYERS of ``output`` (those among ``written``, when given) to Processing to load on
-        completion, each with its Korean name and style (``styles`` or the style stored with it)."""
-        available = set(written) if written is not None else None
+        """Hand the MAP_LAYERS of ``output`` (those among ``written``, when given; a mapping says which have
+        geometries) to Processing to load on completion, each with its Korean name and style (``styles``, or
+        the style stored with the layer)."""
+        available = written if isinstance(written, Mapping) else None if written is None else dict.fromkeys(written)
         for spec in self.MAP_LAYERS:
             if available is not None and spec.layer not in available:
                 continue
             qml = (styles or {}).get(spec.layer)
-            source = output.layer(spec.layer, spec.geometry)
+            geometry = available.get(spec.layer) if available is not None else None
+            source = output.layer(spec.layer, spec.geometry if geometry is None else geometry)
             self._load_on_completion(context, source, self._map_name(spec, output), spec, qml)
 
     def load_raster(self, context: QgsProcessingContext, path: str | Path, title: str, output_id: str) -> None:
@@ -339,7 +340,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
 def _failure(message: str) -> QgsProcessingException:
     """The exception that ends a run: the message with passwords removed, printed once.
 
-    qgis_process (3.22 to 3.44) prints a failed run's message three times on stderr: QGIS logs the
+    qgis_process (measured on 3.22) prints a failed run's message three times on stderr: QGIS logs the
     exception to the message log, the console feedback prints "ERROR:" and logs it again, and qgis_process
     echoes every critical log line (with ``--json``, only the two log lines). The "ERROR:" line is the one
     to keep (with ``--json`` the message is written once here), so there the message log is silenced for the
@@ -354,4 +355,4 @@ def _failure(message: str) -> QgsProcessingException:
     return QgsProcessingException(message)
 
 
-__all__ = ["DEFAULT_CRS", "GROUPS", "GimpoAlgorithm", "LayerOutput", "progress_for"]
+__all__ = ["GROUPS", "GimpoAlgorithm", "LayerOutput", "progress_for"]
