@@ -31,6 +31,7 @@ GROUP_TITLES = {
     "cctv_coverage": "CCTV 사각지대",
     "safety_review_cctv_in_hotspots": "안전 점검: 핫스팟 안 CCTV",
     "gimpo_dem_5m": "수치표고 5 m (DEM)",
+    "valve_isolation": "상수관로 파손 단수 계획",
 }
 
 LAYER_TITLES = {
@@ -57,6 +58,10 @@ LAYER_TITLES = {
     "heat_pipe_lm": "열수송관",
     "manhole_ps": "맨홀",
     "valve_ps": "밸브",
+    "wtl_serv_ps": "급수원 (배수지·가압장·인입점)",
+    "wtl_fire_ps": "소화전",
+    "wtl_meta_ps": "급수전",
+    "water_breaks": "상수관로 파손 신고",
     "planned_digs": "굴착 계획",
     "permit_applications": "인허가 신청",
     "utilities_ground_truth": "지하시설물 실측 (검증용)",
@@ -89,6 +94,16 @@ LAYER_TITLES = {
     "segments": "관로 구간",
     "areas": "지역별 노후도",
     "by_type_area": "종류·지역별 노후도",
+    "shutoff_valves": "굴착 단수 시 잠글 밸브",
+    "valves_to_close": "닫을 밸브",
+    "valves_not_needed": "닫지 않아도 되는 밸브",
+    "valves_failed": "조작 불가 밸브",
+    "valves_already_closed": "이미 닫힌 밸브",
+    "isolated_pipes": "단수 관로",
+    "cut_off_pipes": "하류 단수 관로",
+    "buildings_without_water": "단수 건물",
+    "hydrants_out_of_service": "사용 중지 소화전",
+    "breaks": "파손 지점",
 }
 
 
