@@ -1,8 +1,18 @@
-"""Translation of UI strings: Korean is the default shipped translation, English the fallback.
+"""Translation of UI strings: Korean first, English through Qt translation files and QGIS's own locale.
 
-Source strings are English; ``i18n/gimpo_gis_plugin_ko.qm`` translates them. The language follows the
-plugin setting ``gimpo_gis_plugin/language`` ("ko" unless set to "en"), not QGIS's own locale, because
-the city's QGIS installs often run in English while its officers read Korean.
+Why this way:
+
+- The users read Korean (tax officers, planners of 김포시), so Korean is what the plugin shows unless
+  QGIS is set to English. The Processing side (algorithm names, parameters, outputs, groups, models, log
+  lines) is written with **Korean source strings**: a missing or stale ``.qm`` can then never turn the
+  dialogs English, and the Korean text is what reviewers and the law's vocabulary are checked against.
+  ``i18n/gimpo_gis_plugin_en.ts`` carries the English (built to ``.qm`` by scripts/build_translations.py).
+- The desktop side still has English source strings translated by ``i18n/gimpo_gis_plugin_ko.ts``
+  (owned by the GUI); both files are loaded by the same rule, so each string ends in the user's language.
+- The language is QGIS's own, not a private plugin setting: QGIS's "Override system locale" choice
+  (``locale/overrideFlag`` + ``locale/userLocale`` in QgsSettings). English is used only when that choice
+  is English. Without an explicit choice the plugin stays Korean even on an English system locale,
+  because the city's PCs often run an English Windows while their users read Korean ("Korean first").
 """
 
 from __future__ import annotations
@@ -13,11 +23,19 @@ from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
 _PLUGIN_DIR = Path(__file__).parent
-_translator: QTranslator | None = None
+_translators: list[QTranslator] = []
+
+
+def qgis_locale() -> str:
+    """The locale the user chose in QGIS (Settings ▸ Options ▸ General), '' when QGIS follows the system."""
+    settings = QgsSettings()
+    override = str(settings.value("locale/overrideFlag", False)).lower() in ("true", "1")
+    return str(settings.value("locale/userLocale", "") or "") if override else ""
 
 
 def language() -> str:
-    return str(QgsSettings().value("gimpo_gis_plugin/language", "ko"))
+    """'en' when QGIS is set to English, else 'ko' (Korean first; see the module docstring)."""
+    return "en" if qgis_locale().lower().startswith("en") else "ko"
 
 
 def qm_path(lang: str) -> Path | None:
@@ -29,9 +47,9 @@ def qm_path(lang: str) -> Path | None:
 
 
 def install_translator() -> None:
-    """Install the translator for the configured language once (no-op for English)."""
-    global _translator
-    if _translator is not None:
+    """Install the translator of QGIS's language once: the English one for the Korean source strings, or
+    the Korean one for the English source strings (either file may be absent: then the source shows)."""
+    if _translators:
         return
     path = qm_path(language())
     if path is None:
@@ -39,14 +57,12 @@ def install_translator() -> None:
     translator = QTranslator()
     if translator.load(str(path)):
         QCoreApplication.installTranslator(translator)
-        _translator = translator
+        _translators.append(translator)
 
 
 def remove_translator() -> None:
-    global _translator
-    if _translator is not None:
-        QCoreApplication.removeTranslator(_translator)
-        _translator = None
+    while _translators:
+        QCoreApplication.removeTranslator(_translators.pop())
 
 
 def tr(text: str, context: str = "GimpoGis") -> str:

@@ -4,7 +4,11 @@ QGIS itself checks every child and link. Run `python scripts/build_models.py` af
 algorithm's parameters (the tests check that the committed files are what this script writes).
 
 Each model is a chain of the plugin's algorithms (and QGIS's own where that is the right tool); its
-results are the declared model outputs, named ``<child>:<OUTPUT>`` as QGIS names them.
+results are the declared model outputs, named ``<child>:<OUTPUT>`` as QGIS names them. Every parameter of
+a child that the chain does not set gets the algorithm's default as a static value, as the Model Designer
+does when a step is added: QGIS validates a child only when each mandatory parameter has a source, and a
+child without them shows red in the Designer and fails ``validate()``. The model's id (its name) stays
+English, the toolbox shows the Korean title (processing/provider.py MODEL_TITLES).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / "processing"
-GROUP = "Models (모델)"
+GROUP = "업무 모델"
 
 
 def _model(name: str, description: str) -> QgsProcessingModelAlgorithm:
@@ -80,6 +84,7 @@ def _child(
     child.setPosition(QPointF(220 + 260 * (step % 4), 220 + 160 * (step // 4)))
     for parameter, source in sources.items():
         child.addParameterSources(parameter, source)
+    _defaults(child, sources)
     declared = {}
     for parameter, (name, title) in (outputs or {}).items():
         output = QgsProcessingModelOutput(name, title)
@@ -92,39 +97,53 @@ def _child(
     model.addChildAlgorithm(child)
 
 
+def _defaults(child: QgsProcessingModelChildAlgorithm, sources: dict[str, object]) -> None:
+    """The algorithm's default, as a static value, for every input parameter the chain leaves unset."""
+    algorithm = QgsApplication.processingRegistry().algorithmById(child.algorithmId())
+    if algorithm is None:
+        raise RuntimeError(f"{child.algorithmId()} is not registered: cannot build the model")
+    for definition in algorithm.parameterDefinitions():
+        if definition.name() in sources or definition.isDestination():
+            continue
+        if definition.defaultValue() is None:
+            if not definition.flags() & QgsProcessingParameterDefinition.FlagOptional:
+                raise RuntimeError(f"{child.childId()}: mandatory {definition.name()} has no default and no source")
+            continue
+        child.addParameterSources(definition.name(), _value(definition.defaultValue()))
+
+
 def annual_tax_audit() -> QgsProcessingModelAlgorithm:
     model = _model(
         "annual_tax_audit",
-        "연간 재산세 과세자료 점검 (annual tax audit): links the ledger to parcels and buildings, maps the "
-        "findings per 법정동 (statistical map) and ranks the 법정동 by the tax at stake in untaxed buildings "
-        "(policy map with hot spots).",
+        "연간 재산세 과세자료 점검: 과세대장을 필지·건물에 잇고, 발견사항을 법정동별 통계지도로 그리며, 건축물 "
+        "과세누락의 추정세액으로 법정동의 순위를 매깁니다(핫스팟이 있는 정책지도).",
     )
     polygon = [QgsProcessing.TypeVectorPolygon]
-    _input(model, QgsProcessingParameterFeatureSource("PARCELS", "Parcels (연속지적도)", polygon))
-    _input(model, QgsProcessingParameterFeatureSource("BUILDINGS", "Buildings (GIS건물통합정보)", polygon))
-    _input(model, QgsProcessingParameterFile("LEDGER", "Property-tax ledger (CSV/XLSX)"))
-    _input(model, QgsProcessingParameterFeatureSource("AREAS", "Areas for the maps (법정동 or 행정동)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("PARCELS", "필지 (연속지적도)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("BUILDINGS", "건물 (GIS건물통합정보)", polygon))
+    _input(model, QgsProcessingParameterFile("LEDGER", "재산세 과세대장 (CSV/XLSX)"))
+    _input(model, QgsProcessingParameterFeatureSource("AREAS", "지도의 지역 (법정동 또는 행정동)", polygon))
     _child(
         model,
         "link",
         "gimpo:linktaxledger",
-        "과세자료 연계 (link the ledger)",
+        "과세자료 연계",
         {"PARCELS": _from_input("PARCELS"), "BUILDINGS": _from_input("BUILDINGS"), "LEDGER": _from_input("LEDGER")},
-        {"OUTPUT": ("linkage", "Linkage (과세자료 연계 결과)")},
+        {"OUTPUT": ("linkage", "과세자료 연계 결과")},
     )
     _child(
         model,
         "findings_map",
         "gimpo:statisticalmap",
-        "발견사항 통계지도 (findings per area)",
+        "발견사항 통계지도",
         {"INPUT": _from_child("link", "FINDINGS"), "AREAS": _from_input("AREAS"), "STATISTIC": _value(0)},
-        {"OUTPUT": ("findings_map", "Findings per area (발견사항 통계지도)")},
+        {"OUTPUT": ("findings_map", "지역별 발견사항 통계지도")},
     )
     _child(
         model,
         "untaxed",
         "native:extractbyattribute",
-        "건축물 과세누락만 (untaxed buildings only)",
+        "건축물 과세누락만 추리기",
         {
             "INPUT": _from_child("link", "FINDINGS"),
             "FIELD": _value("code"),
@@ -137,7 +156,7 @@ def annual_tax_audit() -> QgsProcessingModelAlgorithm:
         model,
         "untaxed_map",
         "gimpo:statisticalmap",
-        "과세누락 추정세액 (tax at stake per area)",
+        "지역별 과세누락 추정세액",
         {
             "INPUT": _from_child("untaxed", "OUTPUT"),
             "AREAS": _from_input("AREAS"),
@@ -145,20 +164,20 @@ def annual_tax_audit() -> QgsProcessingModelAlgorithm:
             "FIELD": _value("tax_at_stake"),
             "VALUE_NAME": _value("untaxed_tax"),
         },
-        {"OUTPUT": ("untaxed_map", "Untaxed buildings per area (과세누락 통계지도)")},
+        {"OUTPUT": ("untaxed_map", "지역별 과세누락 통계지도")},
     )
     _child(
         model,
         "policy",
         "gimpo:policymap",
-        "과세누락 정책지도 (policy map)",
+        "과세누락 정책지도",
         {
             "INPUT": _from_child("untaxed_map", "OUTPUT_LAYER"),
             "INDICATORS": _value("untaxed_tax:+:2;n_untaxed_tax:+:1"),
         },
         {
-            "OUTPUT": ("policy_map", "Policy map of untaxed buildings (과세누락 정책지도)"),
-            "OUTPUT_HTML": ("policy_summary", "Policy map summary (HTML)"),
+            "OUTPUT": ("policy_map", "과세누락 정책지도"),
+            "OUTPUT_HTML": ("policy_summary", "정책지도 요약 (HTML)"),
         },
     )
     return model
@@ -167,39 +186,34 @@ def annual_tax_audit() -> QgsProcessingModelAlgorithm:
 def permit_desk_day() -> QgsProcessingModelAlgorithm:
     model = _model(
         "permit_desk_day",
-        "인허가 창구 하루 (permit desk day): checks a batch of applications against zoning, overlays, road "
-        "access and slope, and writes the verdict layer and one HTML report page per application.",
+        "인허가 창구 하루: 신청 묶음을 용도지역, 중첩 규제, 도로 접도, 경사도와 대조하고 판정 레이어와 신청마다 "
+        "HTML 검토서 한 쪽을 씁니다.",
     )
     polygon = [QgsProcessing.TypeVectorPolygon]
-    _input(model, QgsProcessingParameterFeatureSource("APPLICATIONS", "Applications (인허가 신청)"))
-    _input(model, QgsProcessingParameterFeatureSource("PARCELS", "Parcels (연속지적도)", polygon))
-    _input(model, QgsProcessingParameterFeatureSource("ZONING", "Zoning (용도지역)", polygon))
-    _input(model, QgsProcessingParameterFeatureSource("OVERLAYS", "Overlays (규제지역)", polygon))
-    _input(model, QgsProcessingParameterFeatureSource("ROADS", "Roads with width_m", [QgsProcessing.TypeVectorLine]))
-    _input(model, QgsProcessingParameterRasterLayer("DEM", "DEM (수치표고)", optional=True))
+    _input(model, QgsProcessingParameterFeatureSource("APPLICATIONS", "인허가 신청"))
+    _input(model, QgsProcessingParameterFeatureSource("PARCELS", "필지 (연속지적도)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("ZONING", "용도지역", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("OVERLAYS", "중첩 규제 지역", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("ROADS", "도로 (width_m 포함)", [QgsProcessing.TypeVectorLine]))
+    _input(model, QgsProcessingParameterRasterLayer("DEM", "수치표고모델 DEM", optional=True))
     _input(
         model,
         QgsProcessingParameterNumber(
-            "MAX_REPORTS",
-            "Report pages at most (검토서 최대 수)",
-            QgsProcessingParameterNumber.Type.Integer,
-            1000,
-            True,
-            0,
+            "MAX_REPORTS", "검토서 최대 쪽수", QgsProcessingParameterNumber.Type.Integer, 1000, True, 0
         ),
     )
     _child(
         model,
         "permits",
         "gimpo:permitcheck",
-        "인허가 검토 (permit check)",
+        "인허가 검토",
         {
             name: _from_input(name)
             for name in ("APPLICATIONS", "PARCELS", "ZONING", "OVERLAYS", "ROADS", "DEM", "MAX_REPORTS")
         },
         {
-            "OUTPUT": ("verdicts", "Verdicts (검토 결과)"),
-            "REPORT_FOLDER": ("reports", "Report pages (검토서)"),
+            "OUTPUT": ("verdicts", "인허가 검토 판정"),
+            "REPORT_FOLDER": ("reports", "검토서 (HTML)"),
         },
     )
     return model
@@ -208,36 +222,36 @@ def permit_desk_day() -> QgsProcessingModelAlgorithm:
 def dig_safety_check() -> QgsProcessingModelAlgorithm:
     model = _model(
         "dig_safety_check",
-        "굴착 안전 점검 (dig-safety check): for a batch of planned digs, every buried facility within its "
-        "3-D safety envelope with a notice per managing agency, and the clearance conflicts of the network.",
+        "굴착 안전 점검: 계획 굴착 묶음마다 3차원 안전 범위 안의 모든 지하시설물과 관리기관별 통보서, 그리고 관로망의 "
+        "이격거리 위반을 찾습니다.",
     )
-    _input(model, QgsProcessingParameterFile("FACILITIES", "Facility store (시설물 GeoPackage)"))
-    _input(model, QgsProcessingParameterFeatureSource("DIGS", "Planned digs (굴착 계획)"))
-    _input(model, QgsProcessingParameterField("DEPTH_FIELD", "Dig depth field (m)", parentLayerParameterName="DIGS"))
+    _input(model, QgsProcessingParameterFile("FACILITIES", "시설물 저장소 (GeoPackage)"))
+    _input(model, QgsProcessingParameterFeatureSource("DIGS", "계획 굴착"))
+    _input(model, QgsProcessingParameterField("DEPTH_FIELD", "굴착 깊이 필드 (m)", parentLayerParameterName="DIGS"))
     _input(
         model,
-        QgsProcessingParameterField("ID_FIELD", "Dig id field (굴착 ID)", None, "DIGS", optional=True),
+        QgsProcessingParameterField("ID_FIELD", "굴착 ID 필드", None, "DIGS", optional=True),
     )
     _child(
         model,
         "impact",
         "gimpo:excavationimpact",
-        "굴착 영향 시설물 (excavation impact)",
+        "굴착 영향 시설물",
         {
             "FACILITIES": _from_input("FACILITIES"),
             "DIG": _from_input("DIGS"),
             "DEPTH_FIELD": _from_input("DEPTH_FIELD"),
             "ID_FIELD": _from_input("ID_FIELD"),
         },
-        {"OUTPUT": ("affected", "Affected facilities (영향 시설물)"), "NOTICES": ("notices", "Notices per agency")},
+        {"OUTPUT": ("affected", "굴착 영향 시설물"), "NOTICES": ("notices", "관리기관별 통보서")},
     )
     _child(
         model,
         "clearance",
         "gimpo:clearancecheck",
-        "이격거리 검토 (clearance check)",
+        "이격거리 검토",
         {"FACILITIES": _from_input("FACILITIES")},
-        {"OUTPUT": ("conflicts", "Clearance conflicts (이격거리 위반)")},
+        {"OUTPUT": ("conflicts", "이격거리 위반")},
     )
     return model
 
@@ -245,34 +259,34 @@ def dig_safety_check() -> QgsProcessingModelAlgorithm:
 def safety_review() -> QgsProcessingModelAlgorithm:
     model = _model(
         "safety_review",
-        "안전 점검 (safety review): a heat map of complaints, complaint hot spots on a 250 m grid (Gi*), and "
-        "CCTV coverage with the blind spots inside those hot spots and the best sites for new cameras.",
+        "안전 점검: 민원 히트맵, 250 m 격자의 민원 핫스팟(Gi*), 그 핫스팟 안의 CCTV 사각지대와 신규 카메라 최적 "
+        "위치를 구합니다.",
     )
     points = [QgsProcessing.TypeVectorPoint]
     polygon = [QgsProcessing.TypeVectorPolygon]
-    _input(model, QgsProcessingParameterFeatureSource("COMPLAINTS", "Complaints (민원)", points))
-    _input(model, QgsProcessingParameterFeatureSource("AREA", "City boundary or 행정동", polygon))
-    _input(model, QgsProcessingParameterFeatureSource("CAMERAS", "CCTV cameras", points))
-    _input(model, QgsProcessingParameterFeatureSource("BUILDINGS", "Buildings (with height)", polygon))
-    _input(model, QgsProcessingParameterFeatureSource("CANDIDATES", "Candidate sites (streetlights)", points))
+    _input(model, QgsProcessingParameterFeatureSource("COMPLAINTS", "민원", points))
+    _input(model, QgsProcessingParameterFeatureSource("AREA", "시 경계 또는 행정동", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("CAMERAS", "CCTV 카메라", points))
+    _input(model, QgsProcessingParameterFeatureSource("BUILDINGS", "건물 (높이 포함)", polygon))
+    _input(model, QgsProcessingParameterFeatureSource("CANDIDATES", "신규 카메라 후보 지점 (가로등)", points))
     _child(
         model,
         "heat",
         "gimpo:heatmap",
-        "민원 히트맵 (complaints heat map)",
+        "민원 히트맵",
         {
             "INPUT": _from_input("COMPLAINTS"),
             "RADIUS": _value(300),
             "PIXEL_SIZE": _value(10),
             "MASK": _from_input("AREA"),
         },
-        {"OUTPUT": ("heatmap", "Complaints heat map (민원 히트맵)")},
+        {"OUTPUT": ("heatmap", "민원 히트맵")},
     )
     _child(
         model,
         "grid",
         "gimpo:statisticalmap",
-        "민원 250 m 격자 (complaints per cell)",
+        "민원 250 m 격자",
         {
             "INPUT": _from_input("COMPLAINTS"),
             "AREAS": _from_input("AREA"),
@@ -286,7 +300,7 @@ def safety_review() -> QgsProcessingModelAlgorithm:
         model,
         "hotspots",
         "gimpo:policymap",
-        "민원 핫스팟 (Gi* hot spots)",
+        "민원 핫스팟 (Gi*)",
         {
             "INPUT": _from_child("grid", "OUTPUT_LAYER"),
             "INDICATORS": _value("complaints:+:1"),
@@ -299,7 +313,7 @@ def safety_review() -> QgsProcessingModelAlgorithm:
         model,
         "hot_cells",
         "native:extractbyattribute",
-        "유의한 핫스팟 (significant hot spots)",
+        "유의한 핫스팟만 추리기",
         {
             "INPUT": _from_child("hotspots", "OUTPUT_LAYER"),
             "FIELD": _value("hotspot"),
@@ -312,7 +326,7 @@ def safety_review() -> QgsProcessingModelAlgorithm:
         model,
         "coverage",
         "gimpo:cctvcoverage",
-        "CCTV 사각지대 (coverage and blind spots)",
+        "CCTV 사각지대",
         {
             "CAMERAS": _from_input("CAMERAS"),
             "BUILDINGS": _from_input("BUILDINGS"),
@@ -321,7 +335,7 @@ def safety_review() -> QgsProcessingModelAlgorithm:
             "CANDIDATES": _from_input("CANDIDATES"),
             "NEW_CAMERAS": _value(10),
         },
-        {"OUTPUT": ("coverage", "CCTV coverage and blind spots (CCTV 사각지대)")},
+        {"OUTPUT": ("coverage", "CCTV 감시 범위와 사각지대")},
     )
     return model
 

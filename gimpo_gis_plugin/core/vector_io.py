@@ -13,12 +13,11 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 
+from .crs_sanity import check_units
 from .errors import CrsError, InputError
 
 DEFAULT_CRS = "EPSG:5186"
 KOREAN_CRSS = ("EPSG:5186", "EPSG:5174", "EPSG:5179", "EPSG:5187", "EPSG:5185", "EPSG:5188")
-# Korea in lon/lat, with a margin: coordinates outside it cannot be degrees of a Korean layer.
-_KOREA_LONLAT = (123.0, 32.0, 133.0, 44.0)
 
 
 def read_vector(
@@ -75,14 +74,6 @@ def _shapefile_encoding(path: Path) -> str | None:
         return "CP949"
 
 
-def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
-    if frame.empty:
-        return True
-    minx, miny, maxx, maxy = frame.total_bounds
-    lo_x, lo_y, hi_x, hi_y = _KOREA_LONLAT
-    return bool(lo_x <= minx and maxx <= hi_x and lo_y <= miny and maxy <= hi_y)
-
-
 def _with_crs(frame: gpd.GeoDataFrame, source: str, crs: str | None) -> gpd.GeoDataFrame:
     if crs:
         frame = frame.set_crs(crs, allow_override=True)
@@ -91,14 +82,10 @@ def _with_crs(frame: gpd.GeoDataFrame, source: str, crs: str | None) -> gpd.GeoD
             f"{source} has no coordinate reference system.",
             f"Give its CRS (Korean layers are usually {DEFAULT_CRS}; also {', '.join(KOREAN_CRSS[1:4])}).",
         )
-    if frame.crs.is_geographic and not _looks_like_degrees(frame):
-        # GeoJSON without a "crs" member is read as WGS84, but Korean exports often hold metres.
-        minx, miny, _, _ = frame.total_bounds
-        raise CrsError(
-            f"{source} says its coordinates are degrees ({frame.crs.to_string()}), but they look like metres "
-            f"(e.g. x={minx:.0f}, y={miny:.0f}).",
-            f"Give the layer's real CRS (for 김포 data usually {DEFAULT_CRS}).",
-        )
+    if not frame.empty:
+        # One rule for the engine and the Processing adapters (core/crs_sanity.py): degrees labelled as
+        # metres, or metres labelled as degrees (GeoJSON without a "crs" member), are refused with the fix.
+        check_units(frame.total_bounds, frame.crs, source)
     return frame
 
 

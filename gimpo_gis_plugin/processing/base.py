@@ -1,68 +1,131 @@
-"""Base class of the plugin's algorithms: naming, translation, help, and error translation.
+"""Base class of the plugin's algorithms: one adapter shape for all of them.
 
-Subclasses set the class attributes and implement :meth:`GimpoAlgorithm.execute`. ``processAlgorithm``
-turns the engine's own errors into ``QgsProcessingException`` (so ``qgis_process`` exits non-zero with
-the engine's message) and hands ``execute`` a :class:`Progress` bound to the feedback.
+A subclass sets the class attributes (id, Korean display name, group, help, the layers it puts on the
+map), declares its parameters in ``initAlgorithm`` and implements :meth:`GimpoAlgorithm.execute`. The
+base class owns everything that must be the same in every algorithm:
 
-The hook must not be called ``run``: ``QgsProcessingAlgorithm.run`` is what QGIS's own Python
-Processing (``processing.run``, the toolbox's batch and model execution) calls, and a subclass method of
-that name would hide it. A subclass that still defines ``run(parameters, context, feedback, progress)``
-has it moved to ``execute`` when the class is created.
+- reading layer inputs (:meth:`read_layer`, :meth:`optional_layer`) through one validation path
+  (:meth:`validate_layer_input`: an empty layer, degrees labelled as metres or an extent outside Korea is
+  refused in Korean, naming the parameter and what to do);
+- the OUTPUT destination (:meth:`destination`: a GeoPackage or a PostGIS schema, checked before any work);
+- writing the layers with their styles (:meth:`write_layers`) and handing every result layer to
+  ``QgsProcessingContext.addLayerToLoadOnCompletion`` with its style and Korean name
+  (:meth:`load_layers`, :meth:`load_raster`), so that a run from the dialog or from a model puts styled
+  results on the map (qgis_process and model children without a project load nothing: only the context
+  records them);
+- turning the engine's errors into one ``QgsProcessingException`` printed once, and removing database
+  passwords from every log line, error and result (core/redact.py).
+
+The hook is not called ``run``: ``QgsProcessingAlgorithm.run`` is what QGIS's own Python Processing
+(``processing.run``, batch and model execution) calls, and a subclass method of that name would hide it.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import geopandas as gpd
+import pandas as pd
 from qgis.core import (
+    QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputVectorLayer,
+    QgsProcessingUtils,
+    QgsProject,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtXml import QDomDocument
 
+from ..core.crs_sanity import check_in_korea, check_not_empty
 from ..core.errors import CancelledError, GimpoError
 from ..core.paths import resource
 from ..core.progress import Progress
+from ..core.redact import redact, redact_value
+from .io import read_source
+from .outputs import VectorOutput, vector_output
 
+# Group ids are stable (models and settings use them); the names are Korean source strings (i18n.py).
 GROUPS = {
-    "data": "Sample data and reference",
-    "tax": "Property tax (재산세)",
-    "maps": "Heat, statistical and policy maps",
-    "permits": "Permit decision support (인허가)",
-    "facilities": "Facilities above and below ground (시설물)",
-    "database": "Integrated database (통합DB)",
+    "data": "예제·기준 자료",
+    "tax": "재산세 과세자료",
+    "maps": "히트맵·통계지도·정책지도",
+    "permits": "인허가 의사결정 지원",
+    "facilities": "지상·지하 시설물",
+    "database": "통합DB",
 }
+GROUP_CONTEXT = "GimpoGroups"
 
 
 def progress_for(feedback: QgsProcessingFeedback | None) -> Progress:
-    """A core Progress that reports to Processing feedback (percent, log, cancel)."""
+    """A core Progress that reports to Processing feedback (percent, log, cancel), passwords removed."""
     if feedback is None:
         return Progress()
     return Progress(
         on_fraction=lambda f: feedback.setProgress(100.0 * f),
         is_cancelled=feedback.isCanceled,
-        on_info=feedback.pushInfo,
-        on_warning=feedback.pushWarning,
+        on_info=lambda text: feedback.pushInfo(redact(text)),
+        on_warning=lambda text: feedback.pushWarning(redact(text)),
     )
 
 
+@dataclass(frozen=True)
+class LayerOutput:
+    """A layer of the OUTPUT that goes on the map: its name in the GeoPackage/schema, its Korean title
+    (a source string, translated through the algorithm's context) and its output id (``""``: the layer
+    name in capitals, as every algorithm has returned them; ``None``: loaded but not a declared output)."""
+
+    layer: str
+    title: str
+    output: str | None = ""
+    geometry: bool = True  # False for attribute tables (their PostGIS layer URI has no geometry column)
+
+    @property
+    def output_id(self) -> str | None:
+        return self.layer.upper() if self.output == "" else self.output
+
+
+class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """Gives a result layer its style once Processing has loaded it (Processing opens result layers
+    without their default style): the QML the algorithm wrote, else the layer's own default (the style
+    stored in the GeoPackage/PostGIS layer_styles table, or the .qml beside a GeoTIFF)."""
+
+    def __init__(self, qml: str | None) -> None:
+        super().__init__()
+        self.qml = qml
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 - QGIS API name
+        if self.qml:
+            document = QDomDocument()
+            if document.setContent(self.qml)[0]:
+                layer.importNamedStyle(document)
+        else:
+            layer.loadDefaultStyle()
+        layer.triggerRepaint()
+
+
+# LayerDetails keeps only a raw pointer to its post-processor: the Python objects must outlive the run
+# (until Processing has loaded the layers), so the latest ones are kept here.
+_POST_PROCESSORS: list[_StyleOnLoad] = []
+_KEEP_POST_PROCESSORS = 500
+
+
 class GimpoAlgorithm(QgsProcessingAlgorithm):
-    """Common behaviour; subclasses define ALGORITHM_ID, DISPLAY_NAME, GROUP_ID, HELP and run()."""
+    """Common behaviour; subclasses define ALGORITHM_ID, DISPLAY_NAME, GROUP_ID, HELP, MAP_LAYERS, execute()."""
 
     ALGORITHM_ID = ""
     DISPLAY_NAME = ""
     GROUP_ID = "data"
     HELP = ""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "run" in cls.__dict__:  # see the module docstring: never shadow QgsProcessingAlgorithm.run
-            cls.execute = cls.__dict__["run"]
-            delattr(cls, "run")
+    MAP_LAYERS: ClassVar[tuple[LayerOutput, ...]] = ()
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
@@ -77,7 +140,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         return self.tr(self.DISPLAY_NAME)
 
     def group(self) -> str:
-        return QCoreApplication.translate("GimpoGroups", GROUPS[self.GROUP_ID])
+        return QCoreApplication.translate(GROUP_CONTEXT, GROUPS[self.GROUP_ID])
 
     def groupId(self) -> str:  # noqa: N802 - QGIS API name
         return self.GROUP_ID
@@ -88,6 +151,8 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
     def icon(self) -> QIcon:
         return QIcon(str(resource("icons", "gimpo.svg")))
 
+    # -- running ---------------------------------------------------------------------------------------
+
     def processAlgorithm(  # noqa: N802 - QGIS API name
         self,
         parameters: dict[str, Any],
@@ -95,23 +160,14 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
         try:
-            return self.execute(parameters, context, feedback, progress_for(feedback))
+            results = self.execute(parameters, context, feedback, progress_for(feedback))
         except CancelledError as exc:
-            raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from exc
+            raise _failure(self.tr("취소되었습니다: 출력은 쓰지 않았습니다.")) from exc
         except GimpoError as exc:
-            raise QgsProcessingException(str(exc)) from exc
-
-    def optional_file(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> Path | None:
-        """An optional file parameter (a rule table): its path, or None so that the core uses the bundled one."""
-        value = self.parameterAsFile(parameters, name, context)
-        return Path(value) if value else None
-
-    def optional_number(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> float | None:
-        """An optional number: None when left empty (QGIS would read an empty value as 0)."""
-        value = parameters.get(name)
-        if value is None or str(value).strip() == "":
-            return None
-        return self.parameterAsDouble(parameters, name, context)
+            raise _failure(str(exc)) from exc
+        except QgsProcessingException as exc:
+            raise _failure(str(exc.args[0]) if exc.args else "") from exc
+        return redact_value(results)
 
     def execute(
         self,
@@ -121,3 +177,182 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         raise NotImplementedError
+
+    # -- inputs ------------------------------------------------------------------------------------------
+
+    def label(self, name: str) -> str:
+        """The parameter's description as the user sees it, for messages."""
+        definition = self.parameterDefinition(name)
+        return definition.description() if definition is not None else name
+
+    def is_given(self, parameters: dict[str, Any], name: str) -> bool:
+        """True when an optional parameter has a value (QGIS passes None or '' for an empty one)."""
+        return parameters.get(name) not in (None, "")
+
+    def read_layer(
+        self,
+        parameters: dict[str, Any],
+        name: str,
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None = None,
+        **options: Any,
+    ) -> gpd.GeoDataFrame:
+        """The layer parameter ``name`` as a GeoDataFrame (io.read_source options), validated."""
+        frame = read_source(self, parameters, name, context, feedback, **options)
+        self.validate_layer_input(frame, name)
+        return frame
+
+    def optional_layer(
+        self,
+        parameters: dict[str, Any],
+        name: str,
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None = None,
+        **options: Any,
+    ) -> gpd.GeoDataFrame | None:
+        """An optional layer parameter: None when not given, else as :meth:`read_layer`."""
+        if not self.is_given(parameters, name) or self.parameterAsSource(parameters, name, context) is None:
+            return None
+        return self.read_layer(parameters, name, context, feedback, **options)
+
+    def validate_layer_input(self, frame: pd.DataFrame, name: str) -> None:
+        """The checks every layer input gets (core/crs_sanity.py): not empty; coordinates that match the
+        declared CRS's units and lie in Korea. A table without geometries is only checked for rows."""
+        label = self.label(name)
+        check_not_empty(len(frame), label)
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
+            return
+        geometries = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+        if len(geometries):
+            self.validate_extent(geometries.total_bounds, frame.crs, name)
+
+    def validate_extent(self, bounds: Any, crs: Any, name: str) -> None:
+        """The CRS sanity of an input read another way (point arrays): units match the CRS, inside Korea."""
+        check_in_korea(bounds, crs, self.label(name))
+
+    def optional_file(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> Path | None:
+        """An optional file parameter (a rule table): its path, or None so that the core uses the bundled one."""
+        value = self.parameterAsFile(parameters, name, context)
+        return Path(value) if value else None
+
+    def optional_number(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> float | None:
+        """An optional number: None when left empty (QGIS would read an empty value as 0); 0 stays 0."""
+        value = parameters.get(name)
+        if value is None or str(value).strip() == "":
+            return None
+        return self.parameterAsDouble(parameters, name, context)
+
+    def optional_text(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> str | None:
+        """An optional text or field parameter: None when empty."""
+        value = self.parameterAsString(parameters, name, context)
+        return value.strip() or None if value else None
+
+    # -- outputs -----------------------------------------------------------------------------------------
+
+    def add_layer_outputs(self) -> None:
+        """Declare the MAP_LAYERS that have an output id as vector-layer outputs (with their Korean titles)."""
+        for spec in self.MAP_LAYERS:
+            if spec.output_id:
+                self.addOutput(QgsProcessingOutputVectorLayer(spec.output_id, self.tr(spec.title)))
+
+    def destination(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> VectorOutput:
+        """The GeoPackage-or-PostGIS OUTPUT, checked before any work (outputs.vector_output)."""
+        return vector_output(self, parameters, name, context)
+
+    def write_layers(
+        self,
+        output: VectorOutput,
+        layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
+        context: QgsProcessingContext,
+        styles: Mapping[str, str] | None = None,
+        descriptions: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, str]:
+        """Write the layers (one atomic GeoPackage or one database transaction), put the MAP_LAYERS among them
+        on the map, and return the layer results keyed by output id (upper-case layer names)."""
+        if progress is None:
+            written = output.write(layers, styles, descriptions)
+        else:
+            written = output.write(layers, styles, descriptions, progress)
+        self.load_layers(output, context, styles, {name: isinstance(f, gpd.GeoDataFrame) for name, f in layers.items()})
+        results = dict(written)
+        for spec in self.MAP_LAYERS:
+            if spec.output_id and spec.layer in layers:
+                results[spec.output_id] = output.layer(spec.layer, isinstance(layers[spec.layer], gpd.GeoDataFrame))
+        return results
+
+    def layer_results(self, output: VectorOutput) -> dict[str, str]:
+        """The declared layer outputs of an OUTPUT the engine wrote itself (output id -> layer source)."""
+        return {spec.output_id: output.layer(spec.layer, spec.geometry) for spec in self.MAP_LAYERS if spec.output_id}
+
+    def load_layers(
+        self,
+        output: VectorOutput,
+        context: QgsProcessingContext,
+        styles: Mapping[str, str] | None = None,
+        written: Iterable[str] | Mapping[str, bool] | None = None,
+    ) -> None:
+        """Hand the MAP_LAYERS of ``output`` (those among ``written``, when given; a mapping says which have
+        geometries) to Processing to load on completion, each with its Korean name and style (``styles``, or
+        the style stored with the layer)."""
+        available = written if isinstance(written, Mapping) else None if written is None else dict.fromkeys(written)
+        for spec in self.MAP_LAYERS:
+            if available is not None and spec.layer not in available:
+                continue
+            qml = (styles or {}).get(spec.layer)
+            geometry = available.get(spec.layer) if available is not None else None
+            source = output.layer(spec.layer, spec.geometry if geometry is None else geometry)
+            self._load_on_completion(context, source, self._map_name(spec, output), spec, qml)
+
+    def load_raster(self, context: QgsProcessingContext, path: str | Path, title: str, output_id: str) -> None:
+        """Load a written GeoTIFF on completion with its Korean name and the .qml style beside it."""
+        spec = LayerOutput(Path(path).stem, title, output_id)
+        name = self.tr(title)
+        if Path(path).stem.upper() not in ("OUTPUT", output_id.upper()):
+            name = f"{name} ({Path(path).stem})"
+        self._load_on_completion(context, str(path), name, spec, None, QgsProcessingUtils.LayerHint.Raster)
+
+    def _map_name(self, spec: LayerOutput, output: VectorOutput) -> str:
+        """The Korean title; with the output's name when the user chose one (two runs stay apart)."""
+        name = self.tr(spec.title)
+        stem = output.given_stem
+        return f"{name} ({stem})" if stem and stem.upper() not in ("OUTPUT", spec.layer.upper()) else name
+
+    def _load_on_completion(
+        self,
+        context: QgsProcessingContext,
+        source: str,
+        name: str,
+        spec: LayerOutput,
+        qml: str | None,
+        hint: Any = None,
+    ) -> None:
+        project = context.project() or QgsProject.instance()
+        hint = QgsProcessingUtils.LayerHint.Vector if hint is None else hint
+        details = QgsProcessingContext.LayerDetails(name, project, spec.output_id or spec.layer, hint)
+        post = _StyleOnLoad(qml)
+        _POST_PROCESSORS.append(post)
+        del _POST_PROCESSORS[:-_KEEP_POST_PROCESSORS]
+        details.setPostProcessor(post)
+        context.addLayerToLoadOnCompletion(source, details)
+
+
+def _failure(message: str) -> QgsProcessingException:
+    """The exception that ends a run: the message with passwords removed, printed once.
+
+    qgis_process (measured on 3.22) prints a failed run's message three times on stderr: QGIS logs the
+    exception to the message log, the console feedback prints "ERROR:" and logs it again, and qgis_process
+    echoes every critical log line (with ``--json``, only the two log lines). The "ERROR:" line is the one
+    to keep (with ``--json`` the message is written once here), so there the message log is silenced for the
+    rest of the process, which ends with this failure; the desktop's log stays untouched.
+    """
+    message = redact(message)
+    if QgsApplication.platform() == "qgis_process":
+        if "--json" in QCoreApplication.arguments():  # then the console feedback prints nothing itself
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+        QgsApplication.messageLog().blockSignals(True)
+    return QgsProcessingException(message)
+
+
+__all__ = ["GROUPS", "GimpoAlgorithm", "LayerOutput", "progress_for"]

@@ -25,12 +25,16 @@ def resolve_database(value: str) -> str:
     """
     value = (value or "").strip()
     if not value:
-        raise QgsProcessingException("No database given: choose a PostgreSQL connection or give a URI.")
+        raise QgsProcessingException(
+            "데이터베이스가 비어 있습니다: PostgreSQL 연결을 고르거나 URI를 주세요. No database given."
+        )
     if is_postgres(value):
         return value
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     if metadata is None:
-        raise QgsProcessingException("This QGIS has no PostgreSQL provider; install qgis-providers.")
+        raise QgsProcessingException(
+            "이 QGIS에는 PostgreSQL 공급자가 없습니다: qgis-providers를 설치하세요. This QGIS has no PostgreSQL provider."
+        )
     try:
         connection = metadata.findConnection(value, False)
     except QgsProviderConnectionException as exc:
@@ -39,12 +43,11 @@ def resolve_database(value: str) -> str:
     else:
         reason = ""
     if connection is None:
-        known = ", ".join(saved_connection_names()) or "none saved"
+        known = ", ".join(saved_connection_names()) or "저장된 연결 없음"
         raise QgsProcessingException(
-            f"'{value}' is neither a PostgreSQL URI nor the name of a saved QGIS PostgreSQL connection"
-            f" (saved: {known}). {reason}\n"
-            "Give a URI such as postgresql://user@host:5432/database, or add the connection in the Browser "
-            "(PostgreSQL ▸ New Connection)."
+            f"'{value}'은(는) PostgreSQL URI도, QGIS에 저장된 PostgreSQL 연결 이름도 아닙니다(저장된 연결: {known}). "
+            f"{reason}\npostgresql://사용자@호스트:5432/데이터베이스 같은 URI를 주거나, 탐색기에서 연결을 추가하세요 "
+            "(PostgreSQL ▸ 새 연결). Neither a PostgreSQL URI nor a saved connection."
         )
     uri = QgsDataSourceUri(connection.uri())
     return uri.connectionInfo(True)

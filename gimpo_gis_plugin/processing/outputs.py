@@ -9,7 +9,10 @@ written, a refused password, an unreachable server), so a batch does not compute
 
 Layer results are what QGIS Processing itself opens as an input: ``path|layername=x`` for a GeoPackage,
 ``postgres://`` + the QGIS layer URI for PostGIS (qgis_process and models open a PostGIS input only in that
-form), so a model can chain an algorithm that wrote to the database into the next one.
+form), so a model can chain an algorithm that wrote to the database into the next one. A result never
+carries the password (it is printed by ``qgis_process --json`` and kept in batch logs): the layer URI
+goes without it and the password is put in QGIS's credential cache for this process, where the next
+model step's PostgreSQL connection finds it (another process uses ~/.pgpass, PGPASSWORD or authcfg).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 from qgis.core import (
+    QgsCredentials,
+    QgsDataSourceUri,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -30,14 +35,15 @@ from qgis.core import (
 
 from ..core import store
 from ..core.progress import SILENT, Progress
+from ..core.redact import strip_password
 from .database import resolve_database, saved_connection_names
 
 PROCESSING_POSTGRES_PREFIX = "postgres://"
 DATABASE_OUTPUT_HELP = (
-    "A GeoPackage file, or a schema of the integrated PostGIS database (통합DB): "
-    "postgresql://user:password@host:5432/database?schema=name, PG:dbname=... host=... schemas=name, or the "
-    "name of a saved QGIS PostgreSQL connection (public schema). In the database the tables of the same names "
-    "are replaced in one transaction, with primary keys, spatial indexes and the styles as QGIS defaults."
+    "GeoPackage 파일, 또는 통합DB(PostGIS)의 스키마: postgresql://사용자@호스트:5432/데이터베이스?schema=이름, "
+    "PG:dbname=... host=... schemas=이름, 또는 QGIS에 저장된 PostgreSQL 연결 이름(public 스키마). "
+    "데이터베이스에서는 같은 이름의 테이블을 한 트랜잭션으로 바꾸며 기본키, 공간 인덱스, 스타일(QGIS 기본 스타일)을 "
+    "함께 씁니다. 비밀번호는 로그와 결과에 남지 않습니다(QGIS 인증 설정 authcfg 또는 ~/.pgpass 권장)."
 )
 
 
@@ -52,12 +58,17 @@ class VectorOutput:
     def is_database(self) -> bool:
         return store.is_postgres(self.destination)
 
+    @property
+    def given_stem(self) -> str:
+        """The GeoPackage's file name without suffix (the map names of its layers), '' for a database."""
+        return "" if self.is_database else Path(self.destination).stem
+
     def describe(self) -> str:
         """For the log: the file, or the database and schema without the password."""
         if not self.is_database:
             return self.destination
         target = store.parse_postgres(self.destination)
-        return f"{target.describe()}, schema {target.schema or 'public'}"
+        return f"{target.describe()}, 스키마 {target.schema or 'public'}"
 
     def write(
         self,
@@ -72,9 +83,15 @@ class VectorOutput:
         return self.layer_results(layers)
 
     def layer(self, name: str, has_geometry: bool = True) -> str:
-        """The string QGIS Processing opens layer ``name`` of this output with (model chaining)."""
+        """The string QGIS Processing opens layer ``name`` of this output with (model chaining); for a
+        database without the password, which goes to QGIS's credential cache (module docstring)."""
         source = store.layer_source(self.destination, name, has_geometry)
-        return PROCESSING_POSTGRES_PREFIX + source if self.is_database else source
+        if not self.is_database:
+            return source
+        without = strip_password(source)
+        if without != source:
+            _remember_credentials(source, without)
+        return PROCESSING_POSTGRES_PREFIX + without
 
     def layer_results(self, layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame]) -> dict[str, str]:
         return {name.upper(): self.layer(name, isinstance(frame, gpd.GeoDataFrame)) for name, frame in layers.items()}
@@ -109,8 +126,8 @@ def vector_output(
     value = (algorithm.parameterAsFileOutput(parameters, name, context) or "").strip()
     if not value:
         raise QgsProcessingException(
-            f"No {name} given: give a GeoPackage path or a PostgreSQL destination such as "
-            "postgresql://user@host:5432/database?schema=name."
+            f"{name}이(가) 비어 있습니다: GeoPackage 경로나 postgresql://사용자@호스트:5432/데이터베이스?schema=이름 "
+            f"같은 PostgreSQL 대상을 주세요. No {name} given."
         )
     if store.is_postgres(value) or value in saved_connection_names():
         destination = resolve_database(value)
@@ -123,7 +140,8 @@ def vector_output(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QgsProcessingException(
-            f"Cannot create the folder {path.parent} for the output: {exc.strerror}. Choose a folder you can write to."
+            f"출력 폴더 {path.parent}을(를) 만들 수 없습니다: {exc.strerror}. 쓰기 권한이 있는 폴더를 고르세요. "
+            f"Cannot create the folder for the output."
         ) from exc
     store.check_destination(path)
     return VectorOutput(str(path), str(path))
@@ -136,10 +154,19 @@ def raster_output(
     value = parameters.get(name)
     if isinstance(value, str) and (store.is_postgres(value) or value in saved_connection_names()):
         raise QgsProcessingException(
-            f"{name} is a PostgreSQL database, but rasters are written as GeoTIFF files (with a .qml style "
-            "beside them), not to PostgreSQL. Give a .tif path; vector results can go to the database."
+            f"{name}에 PostgreSQL 데이터베이스를 주었지만 래스터는 GeoTIFF 파일(옆에 .qml 스타일)로만 씁니다. "
+            ".tif 경로를 주세요(벡터 결과는 데이터베이스에 쓸 수 있습니다). Give a .tif path: rasters are written as GeoTIFF files."
         )
     output = algorithm.parameterAsOutputLayer(parameters, name, context)
     if store.is_postgres(output):
-        raise QgsProcessingException(f"{name}: rasters are written as GeoTIFF files, not to PostgreSQL.")
+        raise QgsProcessingException(f"{name}: 래스터는 GeoTIFF 파일로만 씁니다(PostgreSQL 불가).")
     return output
+
+
+def _remember_credentials(source: str, without_password: str) -> None:
+    """Put the user and password of ``source`` in QGIS's credential cache under the realm QGIS's PostgreSQL
+    provider asks for when it opens ``without_password`` (its connection info), so it connects."""
+    full = QgsDataSourceUri(source)
+    realm = QgsDataSourceUri(without_password).connectionInfo(False)
+    if full.password():
+        QgsCredentials.instance().put(realm, full.username(), full.password())

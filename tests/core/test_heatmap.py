@@ -212,3 +212,18 @@ def test_tiled_fast_method_equals_the_direct_sum(monkeypatch):
     tiled = kernel_density(points, HeatmapOptions(20.0, 130.0, Kernel.QUARTIC, method="fast")).bands[0]
     assert max(direct.shape) > 50
     assert np.abs(direct - tiled).max() <= 1e-5 * direct.max()
+
+
+def test_the_geotiff_follows_the_umask(tmp_path):
+    # mkstemp made it 0600 while every other output follows the umask (a colleague could not open it).
+    import os
+
+    from gimpo_gis_plugin.core.heatmap.grid import Grid
+    from gimpo_gis_plugin.core.heatmap.raster import write_geotiff
+
+    old = os.umask(0o022)
+    try:
+        path = write_geotiff(tmp_path / "heat.tif", [np.ones((2, 2))], Grid(0, 0, 20, 20, 10, 2, 2), "EPSG:5186")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -105,20 +105,24 @@ def published_city(qgis_algorithm, postgis_cluster, sample_city_files):
 
 
 def test_linkage_into_postgis_equals_the_geopackage_run(
-    qgis_app, qgis_algorithm, linkage_inputs, linkage_on_gpkg, postgis_url, tmp_path
+    qgis_app, qgis_algorithm, linkage_inputs, linkage_on_gpkg, postgis_url, postgis_cluster, tmp_path, monkeypatch
 ):
     from qgis.core import QgsProcessingContext, QgsProcessingUtils
 
+    from gimpo_gis_plugin.core.redact import redact
+
     destination = postgis_url + "?schema=tax_2026"
-    results = _ok(
-        qgis_algorithm("gimpo:linktaxledger", **linkage_inputs, OUTPUT=destination, REPORT=tmp_path / "r.html")
-    )
+    run = qgis_algorithm("gimpo:linktaxledger", **linkage_inputs, OUTPUT=destination, REPORT=tmp_path / "r.html")
+    results = _ok(run)
     rows = assert_same_layers(linkage_on_gpkg, destination)
     assert rows["findings"] == results["FINDING_COUNT"] > 100
     assert rows["ledger_matched"] + rows["ledger_unmatched"] == results["LEDGER_ROWS"]
-    assert results["OUTPUT"] == destination
+    assert results["OUTPUT"] == redact(destination) != destination  # no password in any result or log
+    assert postgis_cluster.password not in run.stdout + run.stderr
     assert (tmp_path / "r.html").stat().st_size > 2000
-    # The layer results are what Processing opens as an input, so a model can chain the next algorithm.
+    # The layer results are what Processing opens as an input, so a model can chain the next algorithm; in
+    # another process the password comes from the environment (in the run's own process, QGIS's cache).
+    monkeypatch.setenv("PGPASSWORD", postgis_cluster.password)
     context = QgsProcessingContext()
     for name in ("findings", "ledger_unmatched"):
         assert results[name.upper()].startswith("postgres://")
@@ -190,10 +194,12 @@ def test_the_other_vector_algorithms_into_postgis_equal_their_geopackage_runs(
 
 
 def test_maps_chain_through_the_database_as_through_geopackages(
-    qgis_algorithm, sample_city_files, postgis_url, tmp_path
+    qgis_algorithm, sample_city_files, postgis_url, postgis_cluster, tmp_path, monkeypatch
 ):
     """statisticalmap -> policymap, once via GeoPackages and once via PostGIS, the second step reading the
-    first one's OUTPUT_LAYER result (as a model passes it on)."""
+    first one's OUTPUT_LAYER result (as a model passes it on). Results carry no password: a second
+    qgis_process takes it from the environment (PGPASSWORD here, ~/.pgpass or authcfg for a planner)."""
+    monkeypatch.setenv("PGPASSWORD", postgis_cluster.password)
     gpkg = sample_city_files["gpkg"]
     statistics = {
         "INPUT": f"{gpkg}|layername=complaints",
@@ -332,3 +338,32 @@ def test_a_saved_qgis_connection_by_name_as_output(
     assert result["OUTPUT"] == "통합DB"
     assert {"affected", "affected_lines", "digs"} <= set(list_layers(postgis_url))  # the public schema
     assert len(read_layers(postgis_url, ["affected"])["affected"]) == result["AFFECTED_COUNT"] >= 6
+
+
+def test_in_one_process_a_password_free_layer_result_still_opens(qgis_app, sample_city_files, postgis_url, monkeypatch):
+    """As a model chains its steps: the layer result has no password, QGIS's credential cache has it."""
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingUtils
+
+    import processing
+    from gimpo_gis_plugin.processing.provider import GimpoProvider
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    gpkg = sample_city_files["gpkg"]
+    provider = GimpoProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    try:
+        results = processing.run(
+            "gimpo:statisticalmap",
+            {
+                "INPUT": f"{gpkg}|layername=complaints",
+                "AREAS": f"{gpkg}|layername=population_admin_dong",
+                "OUTPUT": postgis_url + "?schema=chain",
+            },
+        )
+    finally:
+        QgsApplication.processingRegistry().removeProvider(provider)
+    password = postgis_url.split(":")[2].split("@")[0]
+    assert password not in str(results)
+    context = QgsProcessingContext()  # owns the layer it opens
+    layer = QgsProcessingUtils.mapLayerFromString(results["OUTPUT_LAYER"], context)
+    assert layer is not None and layer.isValid() and layer.featureCount() == results["AREAS_COUNT"]

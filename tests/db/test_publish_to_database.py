@@ -45,7 +45,7 @@ def test_a_wrong_password_fails_fast_and_clearly(qgis_algorithm, postgis_cluster
 def test_an_unknown_connection_name_is_explained(qgis_algorithm, sample_city_files):
     run = qgis_algorithm("gimpo:publishtodatabase", INPUT=sample_city_files["gpkg"], DATABASE="no such connection")
     assert run.returncode != 0
-    assert "neither a PostgreSQL URI nor the name of a saved QGIS PostgreSQL connection" in run.stdout + run.stderr
+    assert "PostgreSQL URI도, QGIS에 저장된 PostgreSQL 연결 이름도 아닙니다" in run.stdout + run.stderr
 
 
 def test_qgis_opens_published_tables_with_their_styles(qgis_app, postgis_url, sample_city_files):

@@ -53,9 +53,9 @@ def test_heatmap_with_automatic_radius_slices_and_mask(qgis_algorithm, complaint
 @pytest.mark.parametrize(
     ("layer", "parameters", "message"),
     [
-        ("boundary", {"RADIUS": 100, "PIXEL_SIZE": 10}, "point"),
+        ("boundary", {"RADIUS": 100, "PIXEL_SIZE": 10}, "점 레이어여야"),
         ("complaints", {"RADIUS": 100, "PIXEL_SIZE": 0}, "Pixel size must be greater than 0"),
-        ("complaints", {"RADIUS": 100, "PIXEL_SIZE": 10, "TIME_SLICE": 1}, "TIME_SLICE needs TIME_FIELD"),
+        ("complaints", {"RADIUS": 100, "PIXEL_SIZE": 10, "TIME_SLICE": 1}, "시간 구간(TIME_SLICE)에는 날짜 필드"),
     ],
 )
 def test_bad_input_fails_with_a_clear_message(qgis_algorithm, complaints, tmp_path, layer, parameters, message):

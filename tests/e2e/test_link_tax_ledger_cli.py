@@ -26,8 +26,8 @@ def test_run_writes_every_layer_and_the_report(qgis_algorithm, city, tmp_path):
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     results = run.results
     assert results["LEDGER_ROWS"] == results["MATCHED"] + results["UNMATCHED"]
-    assert "encoding CP949/EUC-KR" in run.stdout
-    assert "matched +" in run.stdout
+    assert "인코딩 CP949/EUC-KR" in run.stdout
+    assert "미연계" in run.stdout
     for layer in ("parcels_tax", "buildings_tax", "findings", "ledger_matched", "ledger_unmatched", "summary"):
         assert results[layer.upper()].endswith(f"|layername={layer}")
     findings = gpd.read_file(results["OUTPUT"], layer="findings")
@@ -84,7 +84,7 @@ def test_unwritable_output_fails_and_leaves_no_file(qgis_algorithm, city, tmp_pa
     not_a_folder = tmp_path / "plain_file"
     not_a_folder.write_text("x")
     run = qgis_algorithm("gimpo:linktaxledger", **city, OUTPUT=not_a_folder / "o.gpkg")
-    _fails(run, "Cannot create the folder", "plain_file")
+    _fails(run, "출력 폴더", "plain_file")
     run = qgis_algorithm("gimpo:linktaxledger", **city, OUTPUT="/proc/linkage.gpkg")
     _fails(run, "Cannot write /proc/linkage.gpkg")
     assert not list(tmp_path.glob("**/*.gpkg"))
@@ -125,7 +125,7 @@ def test_cp949_shapefile_without_cpg_and_an_invalid_parcel(qgis_algorithm, sampl
         "gimpo:linktaxledger", PARCELS=shp, LEDGER=sample_city_files["ledger_csv"], OUTPUT=tmp_path / "s.gpkg"
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert "Repaired invalid geometries: 1 parcels" in run.stdout
+    assert "잘못된 도형을 고쳤습니다: 필지 1개" in run.stdout
     out = gpd.read_file(run.results["OUTPUT"], layer="parcels_tax")
     assert len(out) == 300
     assert out["JIBUN"].tolist() == parcels["JIBUN"].tolist()  # Korean 지목 read right from the CP949 DBF

@@ -81,7 +81,7 @@ def test_policy_map_with_html(qgis_algorithm, stacked_map):
     [
         ("gimpo:statisticalmap", {"STATISTIC": 1, "FIELD": "amount"}, "amount"),
         ("gimpo:statisticalmap", {"STATISTIC": 2}, "needs a value field"),
-        ("gimpo:statisticalmap", {"VALUE_NAME": "1 bad"}, "not a usable field name"),
+        ("gimpo:statisticalmap", {"VALUE_NAME": "1 bad"}, "필드 이름으로 쓸 수 없습니다"),
         ("gimpo:policymap", {"INDICATORS": "no_such_field:+:1"}, "no field 'no_such_field'"),
     ],
 )

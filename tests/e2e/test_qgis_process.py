@@ -36,9 +36,9 @@ def test_create_sample_city(qgis_algorithm, tmp_path):
 @pytest.mark.parametrize(
     ("parcels", "folder", "message"),
     [
-        (-5, "city", "PARCELS must be between"),
+        (-5, "city", "필지 수(PARCELS)는 100에서"),
         ("lots", "city", "PARCELS"),
-        (1000, "/proc/no/such/folder", "Cannot create the output folder"),
+        (1000, "/proc/no/such/folder", "출력 폴더"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(qgis_algorithm, tmp_path, parcels, folder, message):

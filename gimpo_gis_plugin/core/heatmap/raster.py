@@ -45,6 +45,9 @@ def write_geotiff(
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(suffix=".tif", dir=target.parent)
         os.close(handle)
+        # mkstemp creates the file 0600; GDAL creates it anew with the umask's permissions, like every
+        # other output (the name stays reserved: it is unique and only this run writes it).
+        os.unlink(temporary)
     except OSError as exc:
         raise OutputError(
             f"Cannot write to {target.parent}: {exc.strerror}.", "Choose a folder you can write to."

@@ -8,10 +8,8 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingFeedback,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
 )
 
@@ -20,29 +18,34 @@ from ...core.cctv.inputs import CameraFields
 from ...core.cctv.siting import NewCamera
 from ...core.cctv.styling import coverage_styles
 from ...core.progress import Progress
-from ..base import GimpoAlgorithm
-from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
-
-LAYERS = ("camera_views", "coverage", "target_areas", "blind_spots", "proposed_sites", "proposed_views")
+from .. import parameters
+from ..base import GimpoAlgorithm, LayerOutput
 
 
 class CctvCoverage(GimpoAlgorithm):
     ALGORITHM_ID = "cctvcoverage"
-    DISPLAY_NAME = "CCTV coverage and blind spots (CCTV 사각지대 분석)"
+    DISPLAY_NAME = "CCTV 사각지대 분석"
     GROUP_ID = "facilities"
     HELP = (
-        "Each camera's view on the ground from its azimuth, horizontal field of view, range, mounting height "
-        "and tilt, cut by the building footprints in its way (a building lower than the camera hides only the "
-        "ground just behind it; buildings without a height block completely), minus the near blind zone under "
-        "the pole. A camera without an azimuth (회전형/PTZ) is taken as seeing the full circle and flagged.\n\n"
-        "With TARGETS (residential blocks, 어린이보호구역, hot spots) the open ground nobody sees becomes blind "
-        "spots ranked by area × weight; with CANDIDATES (streetlight poles) up to NEW_CAMERAS new cameras are "
-        "placed greedily, each where it covers the most weighted blind area left, with the gain of each.\n\n"
-        "Output: one GeoPackage with camera_views, coverage (all and per agency), target_areas, blind_spots, "
-        "proposed_sites, proposed_views, rejects (every record with a problem: its id, field, reason and what "
-        "was done) and summary. Cameras with field of view ≤ 0 or > 360, no agency (관리기관), no id or a "
-        "geometry other than a point are rejected, never silently dropped."
+        "카메라마다 방위각, 수평 화각, 감시거리, 설치 높이, 기울기로 지면의 시야를 구하고, 가로막는 건물 외곽선으로 "
+        "잘라냅니다(카메라보다 낮은 건물은 바로 뒤 지면만 가리고, 높이가 없는 건물은 완전히 가립니다). 기둥 아래의 "
+        "근접 사각도 뺍니다. 방위각이 없는 카메라(회전형/PTZ)는 전방위를 보는 것으로 보고 표시합니다.\n\n"
+        "대상 지역(주거 블록, 어린이보호구역, 핫스팟)을 주면 아무도 보지 않는 땅이 면적 × 가중치 순으로 사각지대가 "
+        "되고, 후보 지점(가로등 기둥)을 주면 새 카메라를 최대 NEW_CAMERAS대까지, 남은 가중 사각 면적을 가장 많이 "
+        "덮는 곳부터 차례로 배치하며 각각의 효과를 씁니다.\n\n"
+        "출력: GeoPackage 하나에 camera_views(카메라 시야), coverage(전체와 관리기관별 감시 범위), target_areas, "
+        "blind_spots(사각지대), proposed_sites(신규 설치 후보), proposed_views, rejects(문제가 있는 모든 레코드: id, "
+        "필드, 사유, 처리), summary. 화각이 0 이하이거나 360 초과, 관리기관 없음, id 없음, 점이 아닌 도형인 카메라는 "
+        "조용히 빠지지 않고 rejects에 남습니다."
+    )
+    MAP_LAYERS = (
+        LayerOutput("camera_views", "CCTV 시야"),
+        LayerOutput("coverage", "CCTV 감시 범위"),
+        LayerOutput("target_areas", "사각지대 분석 대상 지역"),
+        LayerOutput("blind_spots", "CCTV 사각지대"),
+        LayerOutput("proposed_sites", "CCTV 신규 설치 후보"),
+        LayerOutput("proposed_views", "CCTV 신규 후보 시야"),
+        LayerOutput("rejects", "CCTV 제외 레코드", None),
     )
 
     CAMERAS = "CAMERAS"
@@ -64,63 +67,54 @@ class CctvCoverage(GimpoAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
         point, polygon = [QgsProcessing.TypeVectorPoint], [QgsProcessing.TypeVectorPolygon]
-        self.addParameter(QgsProcessingParameterFeatureSource(self.CAMERAS, self.tr("CCTV cameras"), point))
+        self.addParameter(QgsProcessingParameterFeatureSource(self.CAMERAS, self.tr("CCTV 카메라"), point))
         self.addParameter(
             QgsProcessingParameterField(
-                self.ID_FIELD, self.tr("Camera id field"), "cctv_id", self.CAMERAS, optional=True
+                self.ID_FIELD, self.tr("카메라 ID 필드"), "cctv_id", self.CAMERAS, optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.AGENCY_FIELD, self.tr("Agency (관리기관) field"), "agency", self.CAMERAS, optional=True
+                self.AGENCY_FIELD, self.tr("관리기관 필드"), "agency", self.CAMERAS, optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSource(self.BUILDINGS, self.tr("건물"), polygon, optional=True))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.HEIGHT_FIELD, self.tr("건물 높이 필드 (m)"), "height", self.BUILDINGS, optional=True
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSource(self.BUILDINGS, self.tr("Buildings"), polygon, optional=True)
+            QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("분석 대상 지역"), polygon, optional=True)
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.HEIGHT_FIELD, self.tr("Building height field (m)"), "height", self.BUILDINGS, optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("Target areas"), polygon, optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.TARGET_ID_FIELD, self.tr("Target id field"), None, self.TARGETS, optional=True
+                self.TARGET_ID_FIELD, self.tr("대상 지역 ID 필드"), None, self.TARGETS, optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.WEIGHT_FIELD, self.tr("Target weight field"), None, self.TARGETS, optional=True
+                self.WEIGHT_FIELD, self.tr("대상 지역 가중치 필드"), None, self.TARGETS, optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.CANDIDATES, self.tr("Candidate poles for new cameras"), point, optional=True
+                self.CANDIDATES, self.tr("신규 카메라 후보 지점 (가로등 기둥 등)"), point, optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.CANDIDATE_ID_FIELD, self.tr("Candidate id field"), "light_id", self.CANDIDATES, optional=True
+                self.CANDIDATE_ID_FIELD, self.tr("후보 지점 ID 필드"), "light_id", self.CANDIDATES, optional=True
             )
         )
         for name, label, kind, default, low, high in (
-            (self.NEW_CAMERAS, "Number of new cameras to site", QgsProcessingParameterNumber.Type.Integer, 10, 0, 500),
-            (self.NEW_FOV, "New camera field of view (°)", QgsProcessingParameterNumber.Type.Double, 90.0, 1.0, 360.0),
-            (self.NEW_RANGE, "New camera range (m)", QgsProcessingParameterNumber.Type.Double, 50.0, 1.0, 1000.0),
-            (
-                self.NEW_HEIGHT,
-                "New camera mounting height (m)",
-                QgsProcessingParameterNumber.Type.Double,
-                6.0,
-                0.5,
-                100.0,
-            ),
+            (self.NEW_CAMERAS, "신규 카메라 수", QgsProcessingParameterNumber.Type.Integer, 10, 0, 500),
+            (self.NEW_FOV, "신규 카메라 화각 (°)", QgsProcessingParameterNumber.Type.Double, 90.0, 1.0, 360.0),
+            (self.NEW_RANGE, "신규 카메라 감시거리 (m)", QgsProcessingParameterNumber.Type.Double, 50.0, 1.0, 1000.0),
+            (self.NEW_HEIGHT, "신규 카메라 설치 높이 (m)", QgsProcessingParameterNumber.Type.Double, 6.0, 0.5, 100.0),
             (
                 self.MIN_BLIND_AREA,
-                "Smallest blind spot listed (m²)",
+                "목록에 올릴 최소 사각지대 면적 (m²)",
                 QgsProcessingParameterNumber.Type.Double,
                 10.0,
                 0,
@@ -128,31 +122,22 @@ class CctvCoverage(GimpoAlgorithm):
             ),
         ):
             self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), kind, default, False, low, high))
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Coverage (GeoPackage or PostGIS)"), self.tr("GeoPackage (*.gpkg)")
-        )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
-        for layer in LAYERS:
-            self.addOutput(QgsProcessingOutputVectorLayer(layer.upper(), self.tr(layer.replace("_", " "))))
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "CCTV 사각지대 분석 결과"))
+        self.add_layer_outputs()
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
-        cameras = read_source(self, parameters, self.CAMERAS, context, feedback)
-
-        def optional(name: str):
-            if self.parameterAsSource(parameters, name, context) is None:
-                return None
-            return read_source(self, parameters, name, context, feedback)
-
-        buildings, targets, candidates = optional(self.BUILDINGS), optional(self.TARGETS), optional(self.CANDIDATES)
-        text = lambda name: self.parameterAsString(parameters, name, context) or None  # noqa: E731
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
+        cameras = self.read_layer(parameters, self.CAMERAS, context, feedback)
+        buildings = self.optional_layer(parameters, self.BUILDINGS, context, feedback)
+        targets = self.optional_layer(parameters, self.TARGETS, context, feedback)
+        candidates = self.optional_layer(parameters, self.CANDIDATES, context, feedback)
+        text = lambda name: self.optional_text(parameters, name, context)  # noqa: E731
         number = lambda name: self.parameterAsDouble(parameters, name, context)  # noqa: E731
         options = CoverageOptions(
             fields=CameraFields(cctv_id=text(self.ID_FIELD) or "cctv_id", agency=text(self.AGENCY_FIELD) or "agency"),
@@ -167,16 +152,16 @@ class CctvCoverage(GimpoAlgorithm):
             min_blind_area_m2=number(self.MIN_BLIND_AREA),
         )
         result = analyse_coverage(cameras, buildings, targets, candidates, options, progress.sub(0.0, 0.9))
-        layers = output.write(result.layers(), coverage_styles(result))
+        layers = self.write_layers(output, result.layers(), context, coverage_styles(result))
         summary = dict(zip(result.summary["measure"], result.summary["value"], strict=True))
-        feedback.pushInfo(
-            self.tr("{} of {} cameras used, {} rejected; coverage {:,.0f} m²; {} blind spots; {} new sites").format(
-                int(summary["cameras_used"]),
+        progress.info(
+            self.tr("카메라 {}대 중 {}대 사용, {}대 제외; 감시 면적 {:,.0f} m²; 사각지대 {}곳; 신규 후보 {}곳").format(
                 int(summary["cameras_read"]),
+                int(summary["cameras_used"]),
                 int(summary["cameras_rejected"]),
                 summary["coverage_m2"],
                 int(summary["blind_spots"]),
                 int(summary["new_cameras_proposed"]),
             )
         )
-        return {self.OUTPUT: output.given, **{layer.upper(): layers[layer.upper()] for layer in LAYERS}}
+        return {self.OUTPUT: output.given, **layers}

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterNumber,
 )
 
@@ -20,18 +19,15 @@ from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_clearances, read_margins
 from ...core.progress import Progress
 from .. import parameters
-from ..base import GimpoAlgorithm
-from ..outputs import vector_output
+from ..base import GimpoAlgorithm, LayerOutput
 
 
 def _status_style(kind: str) -> str:
     return styles.categorized(
         "status",
         [
-            styles.Category("conflict", "이격 부족 (too close)", styles.Symbol(kind, "#d7191c", width=1.2, size=3.0)),
-            styles.Category(
-                "unknown", "깊이 미상 (depth unknown)", styles.Symbol(kind, "#7b3294", width=1.2, size=3.0)
-            ),
+            styles.Category("conflict", "이격 부족", styles.Symbol(kind, "#d7191c", width=1.2, size=3.0)),
+            styles.Category("unknown", "깊이 미상", styles.Symbol(kind, "#7b3294", width=1.2, size=3.0)),
         ],
     )
 
@@ -41,21 +37,23 @@ ISSUE_STYLE = styles.single_symbol(styles.Symbol("marker", "#ff7f00", "#222222",
 
 class ClearanceCheck(GimpoAlgorithm):
     ALGORITHM_ID = "clearancecheck"
-    DISPLAY_NAME = "Clearance check between buried facilities (지하시설물 이격거리 검토)"
+    DISPLAY_NAME = "지하시설물 이격거리 검토"
     GROUP_ID = "facilities"
     HELP = (
-        "Checks the separation between buried lines of different types (상수, 하수, 가스, 전력, 통신, 지역난방) "
-        "against a clearance table (resources/rules/clearance.csv: horizontal and vertical metres edge to edge, "
-        "with the standard each value comes from; values not yet checked against the standard are marked "
-        "to_be_confirmed — give your own table to change them).\n\n"
-        "Crossings: where two lines cross in plan, the vertical gap between the pipe bodies (depths interpolated "
-        "along each line, diameters included, worst case of a depth range) must reach the vertical clearance. "
-        "Parallel runs: where one line stays within the horizontal clearance of another for at least the minimum "
-        "run length, they must be vertically apart by the vertical clearance. Pairs where a depth is unknown are "
-        "reported with status 'unknown', never passed.\n\n"
-        "Output: conflict_points (crossings), conflict_lines (parallel runs) with both facilities, measured and "
-        "required separations; data_issues (negative, inverted, implausible or missing depths, missing agency ... "
-        "on their facility) and rejects (records that could not be used)."
+        "서로 다른 종류의 지하 관로(상수, 하수, 가스, 전력, 통신, 지역난방) 사이의 이격을 이격거리 표"
+        "(resources/rules/clearance.csv: 관 외면 사이의 수평·수직 미터와 각 값의 출처 기준; 기준과 대조하지 않은 값은 "
+        "to_be_confirmed로 표시 — 바꾸려면 자체 표를 주세요)와 비교합니다.\n\n"
+        "교차: 두 관로가 평면에서 교차하는 곳에서 관 몸체 사이의 수직 간격(각 관로의 깊이를 따라 보간, 관경 포함, 깊이 "
+        "범위는 최악의 경우)이 수직 이격에 이르러야 합니다. 병행: 한 관로가 다른 관로의 수평 이격 안에 최소 병행 길이 "
+        "이상 머무르면 수직으로 수직 이격만큼 떨어져야 합니다. 깊이를 모르는 쌍은 통과시키지 않고 'unknown'으로 "
+        "보고합니다.\n\n"
+        "출력: conflict_points(교차), conflict_lines(병행)와 두 시설물, 측정·요구 이격; data_issues(음수, 역전, 비현실적 "
+        "또는 없는 깊이, 관리기관 없음 ...)와 rejects(쓸 수 없는 레코드)."
+    )
+    MAP_LAYERS = (
+        LayerOutput("conflict_points", "이격 위반 (교차)"),
+        LayerOutput("conflict_lines", "이격 위반 (병행)"),
+        LayerOutput("data_issues", "시설물 자료 문제", None),
     )
 
     FACILITIES = "FACILITIES"
@@ -65,34 +63,29 @@ class ClearanceCheck(GimpoAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
         self.addParameter(parameters.facility_store(self, self.FACILITIES))
-        self.addParameter(
-            parameters.rule_table(self, self.CLEARANCE_TABLE, "Clearance table (CSV; empty: the bundled one)")
-        )
+        self.addParameter(parameters.rule_table(self, self.CLEARANCE_TABLE, "이격거리 표 (CSV; 비우면 내장 표)"))
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.MIN_PARALLEL,
-                self.tr("Minimum parallel run length (m)"),
+                self.tr("최소 병행 길이 (m)"),
                 QgsProcessingParameterNumber.Type.Double,
                 5.0,
                 minValue=0.1,
             )
         )
-        self.addParameter(
-            parameters.vector_destination(self, self.OUTPUT, "Clearance conflicts (GeoPackage or PostGIS)")
-        )
-        self.addOutput(QgsProcessingOutputVectorLayer("CONFLICT_POINTS", self.tr("Crossing conflicts")))
-        self.addOutput(QgsProcessingOutputVectorLayer("CONFLICT_LINES", self.tr("Parallel-run conflicts")))
-        self.addOutput(QgsProcessingOutputNumber("CONFLICTS", self.tr("Number of conflicts")))
-        self.addOutput(QgsProcessingOutputNumber("DATA_ISSUES", self.tr("Number of data issues")))
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "이격거리 위반"))
+        self.add_layer_outputs()
+        self.addOutput(QgsProcessingOutputNumber("CONFLICTS", self.tr("이격 위반 수")))
+        self.addOutput(QgsProcessingOutputNumber("DATA_ISSUES", self.tr("자료 문제 수")))
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         rules = read_clearances(self.optional_file(parameters, self.CLEARANCE_TABLE, context))
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
         progress.info(store.summary())
@@ -102,13 +95,15 @@ class ClearanceCheck(GimpoAlgorithm):
             network, rules, self.parameterAsDouble(parameters, self.MIN_PARALLEL, context), progress.sub(0.2, 0.8)
         )
         issues = issues_layer(store.issues, network_frame(store, read_margins()))
-        layers = output.write(
+        layers = self.write_layers(
+            output,
             {
                 "conflict_points": result.crossings,
                 "conflict_lines": result.parallels,
                 "data_issues": issues,
                 "rejects": pd.DataFrame(store.rejects),
             },
+            context,
             {
                 "conflict_points": _status_style("marker"),
                 "conflict_lines": _status_style("line"),
@@ -118,9 +113,17 @@ class ClearanceCheck(GimpoAlgorithm):
         conflicts = len(result.crossings) + len(result.parallels)
         unknown = int((result.crossings["status"] == "unknown").sum() + (result.parallels["status"] == "unknown").sum())
         progress.info(
-            f"{len(network):,} lines, {result.pairs_checked:,} close pairs checked: {len(result.crossings)} crossing "
-            f"and {len(result.parallels)} parallel conflicts ({unknown} with unknown depth); "
-            f"{len(store.issues)} data issues, {len(store.rejects)} rejected records"
+            self.tr(
+                "관로 {}개, 가까운 쌍 {}개 검토: 교차 위반 {}건, 병행 위반 {}건(깊이 미상 {}건); 자료 문제 {}건, 제외 레코드 {}건"
+            ).format(
+                f"{len(network):,}",
+                f"{result.pairs_checked:,}",
+                len(result.crossings),
+                len(result.parallels),
+                unknown,
+                len(store.issues),
+                len(store.rejects),
+            )
         )
         progress.set(1.0)
         return {

@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -37,9 +36,7 @@ from ...core.progress import Progress
 from ...core.water.dig_join import shutoff_for_digs
 from ...core.water.styling import STYLES as WATER_STYLES
 from .. import parameters
-from ..base import GimpoAlgorithm
-from ..io import read_source
-from ..outputs import vector_output
+from ..base import GimpoAlgorithm, LayerOutput
 
 RISK_STYLE = styles.categorized(
     "risk_level",
@@ -61,28 +58,29 @@ DIG_STYLE = styles.single_symbol(styles.Symbol("fill", "#000000", "#d7191c", 0.8
 
 class ExcavationImpact(GimpoAlgorithm):
     ALGORITHM_ID = "excavationimpact"
-    DISPLAY_NAME = "Excavation impact on buried facilities (굴착 영향 시설물)"
+    DISPLAY_NAME = "굴착 영향 지하시설물"
     GROUP_ID = "facilities"
     HELP = (
-        "Finds every buried facility (상수/하수/가스/전력/통신/지역난방 lines, manholes, valves) whose 3-D safety "
-        "envelope a planned dig reaches. The dig is a polygon, or a line with a trench width, dug down to DEPTH "
-        "(or a depth field). A facility is reached when it lies within its horizontal margin (plus half its "
-        "diameter) of the dig and its top, somewhere in that reach, is less than its vertical margin below the "
-        "dig's bottom. Depth is interpolated along each pipe from its start and end depths (하수 beg_dep/end_dep); "
-        "a water main known only by 최저/최고깊이 counts at its shallowest. A facility without a usable depth is "
-        "reported as a risk, never as safe.\n\n"
-        "Margins per facility type come from resources/rules/excavation_margins.csv (editable; some values are "
-        "marked to be confirmed) unless you give your own. Each facility's margins also grow by the position and "
-        "depth tolerance of its survey grade (acc_grade A 실측 … D 출처미상; a missing grade counts as D) from "
-        "resources/rules/survey_accuracy.csv, so a pipe drawn from as-built plans is not cleared by a hair; "
-        "set SURVEY_TOLERANCE=false to take positions as exact. FACILITIES is a GeoPackage in the facility-store "
-        "schema (the sample city has one); records the store had to reject are listed in the output.\n\n"
-        "Output: a GeoPackage with 'affected' (one point per facility and dig, at its most exposed spot: type, "
-        "agency, horizontal distance, depth at the closest point, vertical clearance, risk rank), 'affected_lines' "
-        "(the stretch of each line within reach), 'digs', and "
-        "the store's 'data_issues' and 'rejects'; and a folder with one HTML notice per agency. When a dig reaches "
-        "a water main, the water agency's notice also carries the shut-off plan (the valves to close first, as "
-        "gimpo:valveisolation gives them) and 'shutoff_valves' shows them on the map."
+        "계획한 굴착이 3차원 안전 범위에 닿는 모든 지하시설물(상수/하수/가스/전력/통신/지역난방 관로, 맨홀, 밸브)을 "
+        "찾습니다. 굴착은 면이거나 굴착 폭이 있는 선이며 DEPTH(또는 깊이 필드)까지 팝니다. 시설물이 굴착에서 수평 "
+        "안전거리(관경의 절반 더함) 안에 있고, 그 범위 어딘가에서 관 윗면이 굴착 바닥 아래 수직 안전거리보다 얕으면 "
+        "영향이 있습니다. 깊이는 관의 시점·종점 깊이(하수 beg_dep/end_dep)로 보간하고, 최저/최고깊이만 아는 상수관은 "
+        "가장 얕은 깊이로 셉니다. 쓸 수 있는 깊이가 없는 시설물은 안전으로 보지 않고 위험으로 보고합니다.\n\n"
+        "종류별 안전거리는 resources/rules/excavation_margins.csv(편집 가능; 일부 값은 확인 필요 표시)에서, 자체 표를 "
+        "주면 그 표에서 가져옵니다. 또 시설물마다 탐사 정확도 등급(acc_grade A 실측 … D 출처미상; 없으면 D)의 위치·깊이 "
+        "허용오차(resources/rules/survey_accuracy.csv)만큼 안전거리를 넓혀, 준공도면에서 그린 관이 아슬아슬하게 "
+        "통과되지 않게 합니다. 위치를 정확하다고 보려면 SURVEY_TOLERANCE=false. FACILITIES는 시설물 저장소 스키마의 "
+        "GeoPackage입니다(예제 도시에 있음); 저장소가 제외한 레코드는 출력에 나옵니다.\n\n"
+        "출력: GeoPackage에 'affected'(시설물과 굴착마다 가장 노출된 지점 하나: 종류, 관리기관, 수평거리, 가장 가까운 "
+        "지점의 깊이, 수직 여유, 위험 등급), 'affected_lines'(닿는 관로 구간), 'digs', 저장소의 'data_issues'와 "
+        "'rejects'; 그리고 관리기관별 HTML 통보서 폴더. 굴착이 상수관에 닿으면 상수도 관리기관 통보서에 단수 계획"
+        "(gimpo:valveisolation이 주는, 먼저 잠글 밸브)이 함께 실리고 'shutoff_valves'가 지도에 그 밸브를 보여 줍니다."
+    )
+    MAP_LAYERS = (
+        LayerOutput("affected", "굴착 영향 시설물", "AFFECTED_LAYER"),
+        LayerOutput("affected_lines", "굴착 영향 관로 구간", None),
+        LayerOutput("digs", "굴착 계획", None),
+        LayerOutput("shutoff_valves", "굴착 단수 시 잠글 밸브", None),  # only when a dig reaches a water main
     )
 
     FACILITIES = "FACILITIES"
@@ -104,19 +102,19 @@ class ExcavationImpact(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.DIG,
-                self.tr("Planned dig (polygons, or lines with a trench width)"),
+                self.tr("계획 굴착 (면, 또는 굴착 폭이 있는 선)"),
                 [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorLine],
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.DEPTH, self.tr("Dig depth (m)"), QgsProcessingParameterNumber.Type.Double, 2.0, minValue=0.01
+                self.DEPTH, self.tr("굴착 깊이 (m)"), QgsProcessingParameterNumber.Type.Double, 2.0, minValue=0.01
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
                 self.DEPTH_FIELD,
-                self.tr("Depth field (per dig; overrides the depth)"),
+                self.tr("깊이 필드 (굴착별; 굴착 깊이보다 우선)"),
                 parentLayerParameterName=self.DIG,
                 type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
@@ -124,63 +122,58 @@ class ExcavationImpact(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.ID_FIELD, self.tr("Dig id field"), parentLayerParameterName=self.DIG, optional=True
+                self.ID_FIELD, self.tr("굴착 ID 필드"), parentLayerParameterName=self.DIG, optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.WIDTH,
-                self.tr("Trench width for line digs (m)"),
+                self.tr("선 굴착의 폭 (m)"),
                 QgsProcessingParameterNumber.Type.Double,
                 1.0,
                 minValue=0.01,
             )
         )
         for name, label in (
-            (self.H_MARGIN, "Horizontal safety margin for all types (m; empty: per type from the table)"),
-            (self.V_MARGIN, "Vertical safety margin for all types (m; empty: per type from the table)"),
+            (self.H_MARGIN, "모든 종류의 수평 안전거리 (m; 비우면 표의 종류별 값)"),
+            (self.V_MARGIN, "모든 종류의 수직 안전거리 (m; 비우면 표의 종류별 값)"),
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
                     name, self.tr(label), QgsProcessingParameterNumber.Type.Double, None, optional=True, minValue=0.0
                 )
             )
+        self.addParameter(parameters.rule_table(self, self.MARGINS_TABLE, "안전거리 표 (CSV; 비우면 내장 표)"))
         self.addParameter(
-            parameters.rule_table(self, self.MARGINS_TABLE, "Margins table (CSV; empty: the bundled one)")
+            QgsProcessingParameterBoolean(self.SURVEY_TOLERANCE, self.tr("탐사 정확도 등급만큼 안전거리 넓히기"), True)
         )
         self.addParameter(
-            QgsProcessingParameterBoolean(
-                self.SURVEY_TOLERANCE, self.tr("Widen the margins by each record's survey accuracy grade"), True
-            )
+            parameters.rule_table(self, self.ACCURACY_TABLE, "탐사 정확도 표 (acc_grade별 CSV; 비우면 내장 표)")
         )
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "굴착 영향 시설물"))
         self.addParameter(
-            parameters.rule_table(
-                self, self.ACCURACY_TABLE, "Survey accuracy table (CSV per acc_grade; empty: the bundled one)"
-            )
+            QgsProcessingParameterFolderDestination(self.NOTICES, self.tr("관리기관별 통보서 (HTML 폴더)"))
         )
-        self.addParameter(
-            parameters.vector_destination(self, self.OUTPUT, "Affected facilities (GeoPackage or PostGIS)")
-        )
-        self.addParameter(QgsProcessingParameterFolderDestination(self.NOTICES, self.tr("Notices per agency (HTML)")))
-        self.addOutput(QgsProcessingOutputVectorLayer("AFFECTED_LAYER", self.tr("Affected facilities")))
-        self.addOutput(QgsProcessingOutputNumber("AFFECTED_COUNT", self.tr("Number of affected facilities")))
+        self.add_layer_outputs()
+        self.addOutput(QgsProcessingOutputNumber("AFFECTED_COUNT", self.tr("영향 시설물 수")))
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         notices = Path(self.parameterAsString(parameters, self.NOTICES, context))
         margins = read_margins(self.optional_file(parameters, self.MARGINS_TABLE, context))
         store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
         progress.info(store.summary())
         if len(store.rejects):
             progress.warn(
-                f"{len(store.rejects)} facility records could not be used (see the 'rejects' layer); "
-                "facilities in them are NOT checked against the dig."
+                self.tr(
+                    "시설물 레코드 {}건을 쓸 수 없습니다('rejects' 레이어 참고): 이 시설물은 굴착과 대조하지 않았습니다."
+                ).format(len(store.rejects))
             )
         progress.set(0.3)
         accuracy = None
@@ -188,9 +181,9 @@ class ExcavationImpact(GimpoAlgorithm):
             accuracy = read_accuracy(self.optional_file(parameters, self.ACCURACY_TABLE, context))
         index = FacilityIndex(network_frame(store, margins), margins, accuracy)
         progress.set(0.5)
-        digs = read_source(self, parameters, self.DIG, context, feedback)
-        depth_field = self.parameterAsString(parameters, self.DEPTH_FIELD, context) or None
-        id_field = self.parameterAsString(parameters, self.ID_FIELD, context) or None
+        digs = self.read_layer(parameters, self.DIG, context, feedback)
+        depth_field = self.optional_text(parameters, self.DEPTH_FIELD, context)
+        id_field = self.optional_text(parameters, self.ID_FIELD, context)
         width = self.parameterAsDouble(parameters, self.WIDTH, context)
         override = MarginOverride(
             self.optional_number(parameters, self.H_MARGIN, context),
@@ -203,7 +196,7 @@ class ExcavationImpact(GimpoAlgorithm):
         shutoff = shutoff_for_digs(self.parameterAsFile(parameters, self.FACILITIES, context), stretches)
         progress.set(0.8)
         dig_layer = self._dig_layer(digs, width, depth, depth_field, id_field)
-        layers = {
+        frames = {
             "affected": hits,
             "affected_lines": stretches,
             "digs": dig_layer,
@@ -212,9 +205,9 @@ class ExcavationImpact(GimpoAlgorithm):
         }
         layer_styles = {"affected": RISK_STYLE, "affected_lines": STRETCH_STYLE, "digs": DIG_STYLE}
         if shutoff.valves is not None:
-            layers["shutoff_valves"] = shutoff.valves
+            frames["shutoff_valves"] = shutoff.valves
             layer_styles["shutoff_valves"] = WATER_STYLES["valves_to_close"]
-        output.write(layers, layer_styles)
+        layers = self.write_layers(output, frames, context, layer_styles)
         info = pd.DataFrame(
             {
                 "dig_id": dig_layer["dig_id"],
@@ -226,14 +219,15 @@ class ExcavationImpact(GimpoAlgorithm):
         )
         pages = write_notices(hits, notices, info, extra_sections=shutoff.sections)
         progress.info(
-            f"{len(hits)} facilities affected ({int((hits['risk_level'] == 3).sum())} high risk), "
-            f"{hits['agency'].nunique()} agencies to notify; notices in {notices}"
+            self.tr("영향 시설물 {}건(고위험 {}건), 통보할 관리기관 {}곳; 통보서 {}").format(
+                len(hits), int((hits["risk_level"] == 3).sum()), hits["agency"].nunique(), notices
+            )
         )
         progress.set(1.0)
         return {
             self.OUTPUT: output.given,
             self.NOTICES: str(notices),
-            "AFFECTED_LAYER": output.layer("affected"),
+            "AFFECTED_LAYER": layers["AFFECTED_LAYER"],
             "AFFECTED_COUNT": len(hits),
             "NOTICE_FILES": [str(p) for p in pages],
         }

@@ -15,7 +15,6 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
     QgsProcessingOutputNumber,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
@@ -29,47 +28,39 @@ from ...core.permits.outputs import write_permit_outputs
 from ...core.progress import Progress
 from ...core.vector_io import DEFAULT_CRS
 from .. import parameters
-from ..base import GimpoAlgorithm
-from ..io import read_source
-from ..outputs import vector_output
+from ..base import GimpoAlgorithm, LayerOutput
 
 
 class PermitCheck(GimpoAlgorithm):
     ALGORITHM_ID = "permitcheck"
-    DISPLAY_NAME = "Permit check (인허가 검토)"
+    DISPLAY_NAME = "인허가 검토"
     GROUP_ID = "permits"
     HELP = (
-        "Checks each permit application (건축허가 / 개발행위허가): may the use be built "
-        "in the zone (국토계획법 §76, 시행령 §71 and 별표 2–22, with the 4층 이하 and "
-        "floor-area limits that ride with the use), 건폐율 and 용적률 (김포시 도시계획 조례 "
-        "values below the national maxima), restriction overlays, road access "
-        "(건축법 §44; in a 면 outside 도시지역 and 지구단위계획구역 건축법 §3② lifts §44–47 and "
-        "the city's 진입도로 rule applies) and slope (개발행위허가 평균경사도: 18° in 시가화·유보 "
-        "용도, 11° in 보전 용도; over it is 도시계획위원회 심의).\n\n"
-        "A site across several zones follows 국토계획법 §84: if the smallest part is "
-        "at most 330 m², ratios are area-weighted and the use follows the "
-        "largest part; otherwise each part keeps its own rules (a proposal that "
-        "fits every part wherever it is placed passes).\n\n"
-        "Verdicts: 허가 가능 / 불가 / 검토 필요 (심의·협의, or 자료 보완). Every finding cites "
-        "its basis; a permitted application lists the criteria it passed; 조례 "
-        "values not yet checked against the text still decide and the summary "
-        "says 조례 확인 필요.\n\n"
-        "APPLICATIONS: application_id, pnu (or a site polygon), permit_kind, "
-        "proposed_use (건축법 시행령 별표 1 용도), optional use_detail (세부용도: 아파트, 다가구주택, "
-        "단란주점, 금속 주조업, 농업용 창고 ...; Korean headers such as 세부용도, 용도, 층수 are "
-        "accepted), building_area, floor_area_above, floors, height, optional "
-        "use_floor_area.\n\n"
-        "Rule tables: ZONING_RULES replaces resources/rules/zoning_limits.csv "
-        "(coverage, floor area ratio and slope per UQ code; put the 김포 조례 value "
-        "in the 'ordinance' tier rows with status gathered once checked) and "
-        "USE_RULES replaces resources/rules/use_in_zone.csv (one row per zone, "
-        "use and 세부용도; fill the 'gimpo' column with 허용 or 불허 where the 김포시 도시계획 "
-        "조례 decides a 조례 line). Copy the bundled file, edit it, and give its "
-        "path; a table with a bad row is refused with the row number.\n\n"
-        "Output: a GeoPackage with the 'summary' layer (styled by verdict; "
-        "use_status, use_basis with the 별표) and the 'findings' table; with a "
-        "REPORT_FOLDER, an HTML page per application (up to MAX_REPORTS) with a "
-        "map."
+        "인허가 신청(건축허가 / 개발행위허가)마다 검토합니다: 그 용도를 그 용도지역에 지을 수 있는지(국토계획법 §76, "
+        "시행령 §71과 별표 2–22, 용도에 따르는 4층 이하와 바닥면적 한도 포함), 건폐율과 용적률(국가 상한보다 낮은 "
+        "김포시 도시계획 조례 값), 중첩 규제, 도로 접도(건축법 §44; 도시지역과 지구단위계획구역 밖의 면에서는 건축법 "
+        "§3②가 §44–47을 적용하지 않고 시의 진입도로 기준이 적용됨), 경사도(개발행위허가 평균경사도: 시가화·유보 "
+        "용도 18°, 보전 용도 11°; 넘으면 도시계획위원회 심의).\n\n"
+        "대지가 여러 용도지역에 걸치면 국토계획법 §84를 따릅니다: 가장 작은 부분이 330 m² 이하이면 건폐율·용적률을 "
+        "면적 가중하고 용도는 가장 큰 부분을 따릅니다; 아니면 각 부분이 자기 규칙을 따릅니다(어느 부분에 놓아도 "
+        "맞는 신청은 통과).\n\n"
+        "판정: 허가 가능 / 불가 / 검토 필요(심의·협의, 또는 자료 보완). 모든 발견사항은 근거를 밝히고, 허가 가능한 "
+        "신청은 통과한 기준을 나열합니다; 아직 원문과 대조하지 않은 조례 값도 판정에 쓰이며 요약에 조례 확인 필요라고 "
+        "적습니다.\n\n"
+        "APPLICATIONS: application_id, pnu(또는 대지 면), permit_kind, proposed_use(건축법 시행령 별표 1 용도), "
+        "선택 use_detail(세부용도: 아파트, 다가구주택, 단란주점, 금속 주조업, 농업용 창고 ...; 세부용도, 용도, 층수 같은 "
+        "한글 머리글도 받음), building_area, floor_area_above, floors, height, 선택 use_floor_area.\n\n"
+        "규칙 표: ZONING_RULES는 resources/rules/zoning_limits.csv를 대신합니다(UQ 코드별 건폐율, 용적률, 경사도; "
+        "김포 조례 값은 'ordinance' 단계 행에 넣고 확인하면 status를 gathered로). USE_RULES는 "
+        "resources/rules/use_in_zone.csv를 대신합니다(용도지역, 용도, 세부용도마다 한 행; 김포시 도시계획 조례가 정하는 "
+        "조례 행은 'gimpo' 열에 허용 또는 불허). 내장 파일을 복사해 고치고 그 경로를 주세요; 잘못된 행이 있는 표는 "
+        "행 번호와 함께 거부됩니다.\n\n"
+        "출력: 'summary' 레이어(판정별 스타일; use_status, 별표가 있는 use_basis)와 'findings' 표가 있는 GeoPackage; "
+        "REPORT_FOLDER를 주면 신청마다 지도가 있는 HTML 페이지(최대 MAX_REPORTS개)."
+    )
+    MAP_LAYERS = (
+        LayerOutput("summary", "인허가 검토 판정", "SUMMARY"),
+        LayerOutput("findings", "인허가 검토 발견사항", None, geometry=False),
     )
 
     APPLICATIONS = "APPLICATIONS"
@@ -90,72 +81,77 @@ class PermitCheck(GimpoAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
         applications = QgsProcessingParameterFeatureSource(
-            self.APPLICATIONS, self.tr("Permit applications (table or layer)"), [QgsProcessing.TypeVector]
+            self.APPLICATIONS, self.tr("인허가 신청 (표 또는 레이어)"), [QgsProcessing.TypeVector]
         )
-        applications.setHelp(self.tr("One row per application; the site is the parcel with its pnu."))
+        applications.setHelp(self.tr("신청 하나가 한 행; 대지는 pnu의 필지입니다."))
         self.addParameter(applications)
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.PARCELS, self.tr("Parcels (연속지적도, with PNU)"), [QgsProcessing.TypeVectorPolygon]
+                self.PARCELS, self.tr("필지 (연속지적도, PNU 포함)"), [QgsProcessing.TypeVectorPolygon]
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.ZONING, self.tr("Zoning (용도지역, field uq_code)"), [QgsProcessing.TypeVectorPolygon]
+                self.ZONING, self.tr("용도지역 (uq_code 필드)"), [QgsProcessing.TypeVectorPolygon]
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.OVERLAYS,
-                self.tr("Overlays (fields kind, subkind, max_height_m)"),
+                self.tr("중첩 규제 (kind, subkind, max_height_m 필드)"),
                 [QgsProcessing.TypeVectorPolygon],
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.ROADS, self.tr("Roads (with width_m)"), [QgsProcessing.TypeVectorAnyGeometry], optional=True
+                self.ROADS, self.tr("도로 (width_m 포함)"), [QgsProcessing.TypeVectorAnyGeometry], optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, self.tr("DEM (metres)"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.DEM, self.tr("수치표고모델 DEM (m)"), optional=True))
         self.addParameter(
             QgsProcessingParameterFile(
                 self.ZONING_RULES,
-                self.tr("Zoning limits table (default: bundled zoning_limits.csv)"),
+                self.tr("용도지역 한도 표 (CSV; 비우면 내장 표)"),
                 extension="csv",
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.USE_RULES,
-                self.tr("Use-in-zone table (default: bundled use_in_zone.csv, 시행령 별표 2–22)"),
-                extension="csv",
-                optional=True,
+        use_rules = QgsProcessingParameterFile(
+            self.USE_RULES, self.tr("용도지역별 허용 용도 표 (CSV; 비우면 내장 표)"), extension="csv", optional=True
+        )
+        use_rules.setHelp(
+            self.tr(
+                "내장 표는 resources/rules/use_in_zone.csv(국토계획법 시행령 별표 2–22): 용도지역, 용도, 세부용도마다 한 "
+                "행. 김포시 도시계획 조례가 정하는 행은 'gimpo' 열에 허용 또는 불허를 적습니다."
             )
         )
-        self.addParameter(
-            parameters.vector_destination(self, self.OUTPUT, "Permit check result (GeoPackage or PostGIS)")
-        )
+        self.addParameter(use_rules)
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "인허가 검토 결과"))
         self.addParameter(
             QgsProcessingParameterFolderDestination(
-                self.REPORT_FOLDER, self.tr("HTML reports folder"), optional=True, createByDefault=False
+                self.REPORT_FOLDER, self.tr("HTML 검토서 폴더"), optional=True, createByDefault=False
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.MAX_REPORTS,
-                self.tr("Most report pages to write"),
+                self.tr("검토서 최대 쪽수"),
                 QgsProcessingParameterNumber.Type.Integer,
                 50,
                 True,
                 0,
             )
         )
-        self.addOutput(QgsProcessingOutputVectorLayer("SUMMARY", self.tr("Verdicts")))
-        self.addOutput(QgsProcessingOutputFolder("REPORTS", self.tr("HTML reports")))
-        for name in ("PERMITTED", "CONDITIONAL", "NOT_PERMITTED", "INSUFFICIENT_DATA"):
-            self.addOutput(QgsProcessingOutputNumber(name, name.lower()))
+        self.add_layer_outputs()
+        self.addOutput(QgsProcessingOutputFolder("REPORTS", self.tr("HTML 검토서")))
+        for name, title in (
+            ("PERMITTED", "허가"),
+            ("CONDITIONAL", "조건부"),
+            ("NOT_PERMITTED", "불허"),
+            ("INSUFFICIENT_DATA", "자료 부족"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(title)))
 
     def _read_table(self, parameters, context, feedback) -> pd.DataFrame:
         """Applications as a (Geo)DataFrame: spatial layers through read_source, tables as they are."""
@@ -163,14 +159,15 @@ class PermitCheck(GimpoAlgorithm):
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.APPLICATIONS))
         if source.wkbType() not in (0, 100):  # NoGeometry / Unknown: a plain table
-            return read_source(self, parameters, self.APPLICATIONS, context, feedback)
+            return self.read_layer(parameters, self.APPLICATIONS, context, feedback)
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, self.APPLICATIONS, context, ["gpkg", "csv"], "gpkg", feedback
         )
         try:
             frame = pyogrio.read_dataframe(path, layer=layer or None, read_geometry=False)
         except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
-            raise InputError(f"Cannot read the applications {path}: {exc}") from exc
+            raise InputError(f"인허가 신청 {path}을(를) 읽을 수 없습니다: {exc}") from exc
+        self.validate_layer_input(frame, self.APPLICATIONS)
         return pd.DataFrame(frame)
 
     def _read_parcels(self, parameters, context, feedback, applications: pd.DataFrame):
@@ -183,8 +180,8 @@ class PermitCheck(GimpoAlgorithm):
         field = next((n for n in ("PNU", "pnu") if n in names), None)
         if field is None:
             raise InputError(
-                f"The parcels layer has no PNU field (fields: {', '.join(names[:12])}).",
-                "Give the 연속지적도 layer with its 19-digit PNU field.",
+                f"{self.label(self.PARCELS)}: PNU 필드가 없습니다(필드: {', '.join(names[:12])}).",
+                "19자리 PNU 필드가 있는 연속지적도 레이어를 주세요.",
             )
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, self.PARCELS, context, ["gpkg", "shp"], "gpkg", feedback
@@ -192,22 +189,27 @@ class PermitCheck(GimpoAlgorithm):
         pnus = sorted({p for p in applications.get("pnu", pd.Series(dtype=str)).fillna("").astype(str) if p.isdigit()})
         crs = source.sourceCrs().authid()
         if not path.lower().endswith(".gpkg") or not pnus or len(pnus) > 20_000 or crs != DEFAULT_CRS:
-            return read_source(self, parameters, self.PARCELS, context, feedback)
+            return self.read_layer(parameters, self.PARCELS, context, feedback)
+        if source.featureCount() == 0:
+            self.validate_layer_input(pd.DataFrame(), self.PARCELS)
         where = f'"{field}" IN ({",".join(repr(p) for p in pnus)})'
         try:
             frame = pyogrio.read_dataframe(path, layer=layer or None, where=where)
         except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
-            raise InputError(f"Cannot read the parcels {path}: {exc}") from exc
-        return frame.set_crs(DEFAULT_CRS, allow_override=True)
+            raise InputError(f"필지 {path}을(를) 읽을 수 없습니다: {exc}") from exc
+        frame = frame.set_crs(DEFAULT_CRS, allow_override=True)
+        if len(frame):
+            self.validate_extent(frame.total_bounds, frame.crs, self.PARCELS)
+        return frame
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         rules = load_rules(
             zoning=self.optional_file(parameters, self.ZONING_RULES, context),
             uses=self.optional_file(parameters, self.USE_RULES, context),
@@ -215,34 +217,31 @@ class PermitCheck(GimpoAlgorithm):
         applications = self._read_table(parameters, context, feedback)
         progress.set(0.05)
         parcels = self._read_parcels(parameters, context, feedback, applications)
-        zoning = read_source(self, parameters, self.ZONING, context, feedback)
-        overlays = (
-            read_source(self, parameters, self.OVERLAYS, context, feedback) if parameters.get(self.OVERLAYS) else None
-        )
-        roads = read_source(self, parameters, self.ROADS, context, feedback) if parameters.get(self.ROADS) else None
+        zoning = self.read_layer(parameters, self.ZONING, context, feedback)
+        overlays = self.optional_layer(parameters, self.OVERLAYS, context, feedback)
+        roads = self.optional_layer(parameters, self.ROADS, context, feedback)
         dem_layer = self.parameterAsRasterLayer(parameters, self.DEM, context)
         dem_path = None
         if dem_layer is not None:
             if dem_layer.crs().authid() != DEFAULT_CRS:
                 raise QgsProcessingException(
-                    self.tr("The DEM is in {}; give it in {} (warp it with gdal:warpreproject).").format(
-                        dem_layer.crs().authid() or "an unknown CRS", DEFAULT_CRS
+                    self.tr("DEM의 좌표계가 {}입니다. {}로 주세요(gdal:warpreproject로 변환).").format(
+                        dem_layer.crs().authid() or "알 수 없는 좌표계", DEFAULT_CRS
                     )
                 )
             dem_path = dem_layer.source()
         else:
-            feedback.pushWarning(self.tr("No DEM given: the slope check is skipped for every application."))
+            progress.warn(self.tr("DEM을 주지 않아 모든 신청의 경사도 검토를 건너뜁니다."))
         progress.set(0.25)
         result = check_permits(
             applications, parcels, zoning, overlays, roads, dem_path, rules, progress.sub(0.25, 0.85)
         )
         write_permit_outputs(output.destination, result)
+        self.load_layers(output, context)
         progress.set(0.9)
         counts = result.summary["verdict"].value_counts()
-        feedback.pushInfo(
-            self.tr("{} applications: {}").format(
-                len(result.summary), ", ".join(f"{k} {int(v)}" for k, v in counts.items())
-            )
+        progress.info(
+            self.tr("신청 {}건: {}").format(len(result.summary), ", ".join(f"{k} {int(v)}" for k, v in counts.items()))
         )
         reports = ""
         folder = self.parameterAsFileOutput(parameters, self.REPORT_FOLDER, context)  # also from models
@@ -265,7 +264,7 @@ class PermitCheck(GimpoAlgorithm):
         progress.set(1.0)
         return {
             self.OUTPUT: output.given,
-            "SUMMARY": output.layer("summary"),
+            **self.layer_results(output),
             "REPORTS": reports,
             "PERMITTED": int(counts.get("permitted", 0)),
             "CONDITIONAL": int(counts.get("conditional", 0)),

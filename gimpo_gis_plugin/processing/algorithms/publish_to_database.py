@@ -32,19 +32,16 @@ from ..database import resolve_database
 
 class PublishToDatabase(GimpoAlgorithm):
     ALGORITHM_ID = "publishtodatabase"
-    DISPLAY_NAME = "Publish to the integrated database (통합DB 게시)"
+    DISPLAY_NAME = "통합DB 게시"
     GROUP_ID = "database"
     HELP = (
-        "Loads every layer of a GeoPackage (for example the sample city), and any other layers you add "
-        "(an office's shapefiles), into one schema of the city's PostgreSQL/PostGIS database (통합DB), so "
-        "every department opens the same data.\n\n"
-        "Each layer becomes a table in EPSG:5186 with a primary key (fid), a spatial index, and its style "
-        "stored as the table's default in QGIS's layer_styles table: colleagues who add the table in QGIS "
-        "see it styled. Tables of the same names are replaced; the whole publish happens in one "
-        "transaction, so on any error (or cancel) the database stays exactly as it was.\n\n"
-        "DATABASE: a saved QGIS PostgreSQL connection, or (for qgis_process) a URI such as "
-        "postgresql://user:password@host:5432/gimpo or PG:dbname=gimpo host=... . "
-        "SCHEMA: created when missing."
+        "GeoPackage의 모든 레이어(예: 예제 도시)와 더 추가한 레이어(부서의 셰이프파일)를 시의 PostgreSQL/PostGIS "
+        "데이터베이스(통합DB)의 한 스키마에 올려, 모든 부서가 같은 자료를 엽니다.\n\n"
+        "레이어마다 EPSG:5186 테이블이 되며 기본키(fid), 공간 인덱스, 스타일(QGIS layer_styles 테이블의 기본 스타일)을 "
+        "갖습니다: 동료가 QGIS에서 테이블을 추가하면 스타일이 적용되어 보입니다. 같은 이름의 테이블은 바꿉니다. 게시 "
+        "전체가 한 트랜잭션이라 오류(또는 취소) 때는 데이터베이스가 그대로 남습니다.\n\n"
+        "DATABASE: QGIS에 저장된 PostgreSQL 연결, 또는(qgis_process에서) postgresql://사용자@호스트:5432/gimpo 나 "
+        "PG:dbname=gimpo host=... 같은 URI. 비밀번호는 로그와 결과에 남지 않습니다. SCHEMA: 없으면 만듭니다."
     )
 
     INPUT = "INPUT"
@@ -57,32 +54,32 @@ class PublishToDatabase(GimpoAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802 - QGIS API name
         source = QgsProcessingParameterFile(
             self.INPUT,
-            self.tr("GeoPackage (or other vector file) to publish"),
+            self.tr("게시할 GeoPackage (또는 다른 벡터 파일)"),
             QgsProcessingParameterFile.Behavior.File,
             optional=True,
-            fileFilter=self.tr("Vector files (*.gpkg *.shp *.geojson *.json *.fgb);;All files (*)"),
+            fileFilter=self.tr("벡터 파일 (*.gpkg *.shp *.geojson *.json *.fgb);;모든 파일 (*)"),
         )
-        source.setHelp(self.tr("Every layer and table in it is published, with its embedded style."))
+        source.setHelp(self.tr("안의 모든 레이어와 테이블을 내장 스타일과 함께 게시합니다."))
         self.addParameter(source)
         layers = QgsProcessingParameterMultipleLayers(
-            self.LAYERS, self.tr("Additional layers"), QgsProcessing.TypeVector, optional=True
+            self.LAYERS, self.tr("추가 레이어"), QgsProcessing.TypeVector, optional=True
         )
-        layers.setHelp(self.tr("Published under their layer names, with their current style."))
+        layers.setHelp(self.tr("레이어 이름 그대로, 현재 스타일과 함께 게시합니다."))
         self.addParameter(layers)
         database = QgsProcessingParameterProviderConnection(
-            self.DATABASE, self.tr("Database (PostgreSQL connection or URI)"), "postgres"
+            self.DATABASE, self.tr("데이터베이스 (PostgreSQL 연결 또는 URI)"), "postgres"
         )
-        database.setHelp(self.tr("A saved QGIS PostgreSQL connection; qgis_process also accepts a URI."))
+        database.setHelp(self.tr("QGIS에 저장된 PostgreSQL 연결; qgis_process에서는 URI도 됩니다."))
         self.addParameter(database)
-        schema = QgsProcessingParameterString(self.SCHEMA, self.tr("Schema"), "gimpo")
-        schema.setHelp(self.tr("Created if it does not exist. Tables of the same names in it are replaced."))
+        schema = QgsProcessingParameterString(self.SCHEMA, self.tr("스키마"), "gimpo")
+        schema.setHelp(self.tr("없으면 만듭니다. 같은 이름의 테이블은 바꿉니다."))
         self.addParameter(schema)
-        self.addOutput(QgsProcessingOutputString(self.DATABASE, self.tr("Database (without password)")))
-        self.addOutput(QgsProcessingOutputString(self.SCHEMA, self.tr("Schema")))
-        self.addOutput(QgsProcessingOutputString(self.TABLES, self.tr("Tables written (comma-separated)")))
-        self.addOutput(QgsProcessingOutputNumber(self.FEATURE_COUNT, self.tr("Rows written")))
+        self.addOutput(QgsProcessingOutputString(self.DATABASE, self.tr("데이터베이스 (비밀번호 없이)")))
+        self.addOutput(QgsProcessingOutputString(self.SCHEMA, self.tr("스키마")))
+        self.addOutput(QgsProcessingOutputString(self.TABLES, self.tr("쓴 테이블 (쉼표로 구분)")))
+        self.addOutput(QgsProcessingOutputNumber(self.FEATURE_COUNT, self.tr("쓴 행 수")))
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
@@ -95,11 +92,13 @@ class PublishToDatabase(GimpoAlgorithm):
         layers, styles = self._read_inputs(parameters, context, feedback)
         progress.set(0.2)
         if not layers:
-            raise QgsProcessingException(self.tr("Nothing to publish: give a GeoPackage (INPUT) or LAYERS."))
+            raise QgsProcessingException(
+                self.tr("게시할 것이 없습니다: GeoPackage(INPUT)나 추가 레이어(LAYERS)를 주세요.")
+            )
         store.write_layers(destination, layers, styles, progress=progress.sub(0.2, 1.0), schema=schema)
         rows = sum(len(frame) for frame in layers.values())
-        feedback.pushInfo(
-            self.tr("Published {} tables ({} rows, {} styled) to {}, schema {}").format(
+        progress.info(
+            self.tr("테이블 {}개({}행, 스타일 {}개)를 {}, 스키마 {}에 게시했습니다").format(
                 len(layers), rows, len(styles), target.describe(), schema
             )
         )

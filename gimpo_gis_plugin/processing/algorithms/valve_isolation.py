@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
@@ -24,46 +23,40 @@ from ...core.water.graph import NetworkOptions
 from ...core.water.notice import NoticeText
 from ...core.water.response import ResponseOptions, breaks_from_frame, respond
 from .. import parameters
-from ..base import GimpoAlgorithm
-from ..io import read_source
-from ..outputs import vector_output
-
-LAYERS = (
-    "valves_to_close",
-    "isolated_pipes",
-    "cut_off_pipes",
-    "buildings_without_water",
-    "hydrants_out_of_service",
-    "valves_failed",
-    "valves_already_closed",
-    "breaks",
-)
+from ..base import GimpoAlgorithm, LayerOutput
 
 
 class ValveIsolation(GimpoAlgorithm):
     ALGORITHM_ID = "valveisolation"
-    DISPLAY_NAME = "Water-main break: valves to close (상수관로 파손 단수 계획)"
+    DISPLAY_NAME = "상수관로 파손 단수 계획"
     GROUP_ID = "facilities"
     HELP = (
-        "For one or more break points (or a dig polygon) on the water mains of the facility store: the valves to "
-        "close, in order, with their depth and id; the pipes isolated; the pipes cut off from every feeding point "
-        "(downstream, they lose water too); the buildings and 세대 without water; the hydrants out of service; and a "
-        "notice for residents (단수 안내) with the crew's shut-off sheet.\n\n"
-        "The water mains (wtl_pipe_lm) are split at every valve and junction into a graph (ends closer than the "
-        "snap tolerance are one junction; pipes that only cross on the map are not connected). The isolated area "
-        "is bounded by the valves that can be closed: a valve recorded as inoperable (valve_ps.opr_yn N/불가/고장/"
-        "매몰) or named in FAILED_VALVES (stuck on site) cannot, so the area grows to the next ring and the sheet "
-        "names that valve. Valves already closed (off_cde 닫힘/폐/closed) bound the area untouched; a valve "
-        "without a state is taken as open. A boundary valve beyond which no feeding point remains need not be "
-        "closed: that side is cut off and listed.\n\n"
-        "Feeding points are wtl_serv_ps (배수지, 가압장, 인입점); without any, each network's largest main is "
-        "taken as its inlet, and the summary says so. Buildings come from service connections (wtl_meta_ps: "
-        "bld_id, 가구수 hom_cnt, 관로 pip_idn); a building of BUILDINGS without one is taken as fed by the nearest "
-        "main within SERVICE_BUFFER, marked as estimated. Hydrants are wtl_fire_ps.\n\n"
-        "Output: a GeoPackage with valves_to_close, valves_not_needed, valves_failed, valves_already_closed, "
-        "isolated_pipes, "
-        "cut_off_pipes, buildings_without_water, hydrants_out_of_service, breaks, summary, data_issues and "
-        "rejects; and the notice (HTML)."
+        "시설물 저장소의 상수관로 위 파손 지점(하나 이상, 또는 굴착 면)마다: 닫을 밸브를 순서대로(깊이와 ID 포함), "
+        "격리되는 관로, 모든 급수원에서 끊기는 관로(하류도 물이 끊깁니다), 물이 끊기는 건물과 세대, 쓸 수 없게 되는 "
+        "소화전, 그리고 작업반의 밸브 조작표가 붙은 주민 단수 안내문을 냅니다.\n\n"
+        "상수관로(wtl_pipe_lm)는 모든 밸브와 접합점에서 나뉘어 그래프가 됩니다(스냅 허용거리보다 가까운 끝점은 한 "
+        "접합점; 지도에서 교차만 하는 관로는 이어지지 않음). 격리 구역은 닫을 수 있는 밸브로 둘러싸입니다: 조작 불가로 "
+        "기록된 밸브(valve_ps.opr_yn N/불가/고장/매몰)나 FAILED_VALVES에 적은 밸브(현장에서 안 돌아감)는 닫을 수 없어 "
+        "구역이 다음 고리까지 커지고 조작표가 그 밸브를 적습니다. 이미 닫힌 밸브(off_cde 닫힘/폐/closed)는 그대로 "
+        "경계가 되고, 상태가 없는 밸브는 열린 것으로 봅니다. 너머에 급수원이 남지 않는 경계 밸브는 닫을 필요가 없고, "
+        "그쪽은 끊기는 관로로 나열됩니다.\n\n"
+        "급수원은 wtl_serv_ps(배수지, 가압장, 인입점)입니다; 없으면 관망마다 가장 큰 관로를 인입점으로 보고 요약에 "
+        "그렇게 적습니다. 건물은 급수전(wtl_meta_ps: bld_id, 가구수 hom_cnt, 관로 pip_idn)에서 옵니다; 급수전이 없는 "
+        "BUILDINGS의 건물은 SERVICE_BUFFER 안의 가장 가까운 관로에서 급수받는 것으로 보고 추정으로 표시합니다. 소화전은 "
+        "wtl_fire_ps입니다.\n\n"
+        "출력: GeoPackage에 valves_to_close, valves_not_needed, valves_failed, valves_already_closed, "
+        "isolated_pipes, cut_off_pipes, buildings_without_water, hydrants_out_of_service, breaks, summary, "
+        "data_issues, rejects; 그리고 안내문(HTML)."
+    )
+    MAP_LAYERS = (
+        LayerOutput("valves_to_close", "단수: 닫을 밸브"),
+        LayerOutput("isolated_pipes", "단수: 격리 관로"),
+        LayerOutput("cut_off_pipes", "단수: 급수 끊기는 관로"),
+        LayerOutput("buildings_without_water", "단수 건물"),
+        LayerOutput("hydrants_out_of_service", "단수: 쓸 수 없는 소화전"),
+        LayerOutput("valves_failed", "단수: 조작 불가 밸브"),
+        LayerOutput("valves_already_closed", "단수: 이미 닫힌 밸브"),
+        LayerOutput("breaks", "상수관로 파손 지점"),
     )
 
     FACILITIES = "FACILITIES"
@@ -89,31 +82,31 @@ class ValveIsolation(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.BREAKS,
-                self.tr("Break points or dig polygons (파손 지점)"),
+                self.tr("파손 지점 (점, 또는 굴착 면)"),
                 [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon],
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.BREAK_ID_FIELD, self.tr("Break id field"), parentLayerParameterName=self.BREAKS, optional=True
+                self.BREAK_ID_FIELD, self.tr("파손 지점 ID 필드"), parentLayerParameterName=self.BREAKS, optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterString(
                 self.FAILED_VALVES,
-                self.tr("Valves that failed on site (ids, comma-separated)"),
+                self.tr("현장에서 조작되지 않은 밸브 (ID, 쉼표로 구분)"),
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                self.BUILDINGS, self.tr("Buildings"), [QgsProcessing.TypeVectorPolygon], optional=True
+                self.BUILDINGS, self.tr("건물"), [QgsProcessing.TypeVectorPolygon], optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
                 self.BUILDING_ID_FIELD,
-                self.tr("Building id field (matches wtl_meta_ps.bld_id)"),
+                self.tr("건물 ID 필드 (wtl_meta_ps.bld_id와 같은 값)"),
                 "bld_id",
                 self.BUILDINGS,
                 optional=True,
@@ -122,17 +115,17 @@ class ValveIsolation(GimpoAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.HOUSEHOLD_FIELD,
-                self.tr("Households (세대수) field"),
+                self.tr("세대수 필드"),
                 parentLayerParameterName=self.BUILDINGS,
                 type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             )
         )
         for name, label, default in (
-            (self.BREAK_TOLERANCE, "Largest distance from a break to its main (m)", 5.0),
-            (self.SNAP_TOLERANCE, "Pipe ends closer than this are one junction (m)", 0.5),
-            (self.VALVE_TOLERANCE, "Largest distance from a valve to its main (m)", 2.0),
-            (self.SERVICE_BUFFER, "Service buffer for buildings without a service connection (m)", 30.0),
+            (self.BREAK_TOLERANCE, "파손 지점에서 관로까지 최대 거리 (m)", 5.0),
+            (self.SNAP_TOLERANCE, "이보다 가까운 관로 끝점은 한 접합점 (m)", 0.5),
+            (self.VALVE_TOLERANCE, "밸브에서 관로까지 최대 거리 (m)", 2.0),
+            (self.SERVICE_BUFFER, "급수전이 없는 건물의 급수 추정 거리 (m)", 30.0),
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
@@ -140,39 +133,36 @@ class ValveIsolation(GimpoAlgorithm):
                 )
             )
         self.addParameter(
-            QgsProcessingParameterString(self.REASON, self.tr("Reason (notice)"), NoticeText.reason, optional=True)
+            QgsProcessingParameterString(self.REASON, self.tr("단수 사유 (안내문)"), NoticeText.reason, optional=True)
         )
         for name, label in (
-            (self.START, "Start of the interruption (notice; empty: 즉시)"),
-            (self.DURATION, "Until (notice; empty: 복구 완료 시까지)"),
-            (self.CONTACT, "Contact (notice; empty: the mains' agency)"),
+            (self.START, "단수 시작 (안내문; 비우면 즉시)"),
+            (self.DURATION, "단수 종료 (안내문; 비우면 복구 완료 시까지)"),
+            (self.CONTACT, "문의처 (안내문; 비우면 관로 관리기관)"),
         ):
             self.addParameter(QgsProcessingParameterString(name, self.tr(label), optional=True))
-        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "Shut-off plan"))
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "단수 계획"))
         self.addParameter(
             QgsProcessingParameterFileDestination(
-                self.NOTICE, self.tr("Notice for residents (HTML)"), self.tr("HTML (*.html)"), optional=True
+                self.NOTICE, self.tr("주민 단수 안내문 (HTML)"), self.tr("HTML (*.html)"), optional=True
             )
         )
-        for layer in LAYERS:
-            self.addOutput(QgsProcessingOutputVectorLayer(layer.upper(), self.tr(layer.replace("_", " "))))
-        self.addOutput(QgsProcessingOutputNumber("VALVES_TO_CLOSE", self.tr("Number of valves to close")))
-        self.addOutput(QgsProcessingOutputNumber("BUILDINGS_WITHOUT_WATER", self.tr("Buildings without water")))
+        self.add_layer_outputs()
+        self.addOutput(QgsProcessingOutputNumber("VALVES_TO_CLOSE", self.tr("닫을 밸브 수")))
+        self.addOutput(QgsProcessingOutputNumber("BUILDINGS_WITHOUT_WATER", self.tr("단수 건물 수")))
 
-    def run(
+    def execute(
         self,
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         text = lambda name: (self.parameterAsString(parameters, name, context) or "").strip()  # noqa: E731
         number = lambda name: self.parameterAsDouble(parameters, name, context)  # noqa: E731
-        breaks_frame = read_source(self, parameters, self.BREAKS, context, feedback)
-        buildings = None
-        if self.parameterAsSource(parameters, self.BUILDINGS, context) is not None:
-            buildings = read_source(self, parameters, self.BUILDINGS, context, feedback)
+        breaks_frame = self.read_layer(parameters, self.BREAKS, context, feedback)
+        buildings = self.optional_layer(parameters, self.BUILDINGS, context, feedback)
         options = ResponseOptions(
             network=NetworkOptions(snap_m=number(self.SNAP_TOLERANCE), valve_snap_m=number(self.VALVE_TOLERANCE)),
             break_snap_m=number(self.BREAK_TOLERANCE),
@@ -190,7 +180,7 @@ class ValveIsolation(GimpoAlgorithm):
         store = self.parameterAsFile(parameters, self.FACILITIES, context)
         breaks = breaks_from_frame(breaks_frame, text(self.BREAK_ID_FIELD) or None, breaks_frame.crs)
         response = respond(store, breaks, buildings, options, progress.sub(0.0, 0.8))
-        layers = output.write(response.layers, response.styles)
+        layers = self.write_layers(output, response.layers, context, response.styles)
         notice = self.parameterAsFileOutput(parameters, self.NOTICE, context)
         notice_path = Path(notice) if notice else output.beside(".html", "valve_isolation_notice")
         notice_path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,14 +189,15 @@ class ValveIsolation(GimpoAlgorithm):
         plan = response.plan
         dry = response.layers["buildings_without_water"]
         progress.info(
-            f"닫을 밸브 {len(plan.to_close)}개, 조작불가로 확장 {len(plan.failed)}개, 단수 건물 {len(dry)}동 "
-            f"({dry['households'].sum():,.0f}세대); 안내문 {notice_path}"
+            self.tr("닫을 밸브 {}개, 조작불가로 확장 {}개, 단수 건물 {}동 ({:,.0f}세대); 안내문 {}").format(
+                len(plan.to_close), len(plan.failed), len(dry), dry["households"].sum(), notice_path
+            )
         )
         progress.set(1.0)
         return {
             self.OUTPUT: output.given,
             self.NOTICE: str(notice_path),
-            **{layer.upper(): layers[layer.upper()] for layer in LAYERS},
+            **{spec.output_id: layers[spec.output_id] for spec in self.MAP_LAYERS},
             "VALVES_TO_CLOSE": len(plan.to_close),
             "BUILDINGS_WITHOUT_WATER": len(dry),
         }
