@@ -42,6 +42,8 @@ ALGORITHMS: tuple[tuple[str, str], ...] = (
     ("clearance_check", "ClearanceCheck"),
     ("facility_aging", "FacilityAging"),
     ("valve_isolation", "ValveIsolation"),
+    ("publish_web_map", "PublishWebMap"),
+    ("load_topo_map", "LoadTopoMap"),
     ("publish_to_database", "PublishToDatabase"),
 )
 

@@ -18,7 +18,7 @@ from qgis.core import (
 from ...core.basemap.topomap import load_topo_map
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
+from ..outputs import DATABASE_OUTPUT_HELP
 
 
 class _DefaultStyle(QgsProcessingLayerPostProcessorInterface):
@@ -72,7 +72,7 @@ class LoadTopoMap(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         folder = self.parameterAsFile(parameters, self.INPUT, context)
         chosen = self.parameterAsCrs(parameters, self.CRS, context)
         crs = chosen.authid() if chosen.isValid() and chosen.authid() else "EPSG:5186"

@@ -29,7 +29,6 @@ from ...core.webmap import PublishOptions, RasterInput, VectorInput, publish_web
 from ...core.webmap.publish import DEFAULT_COUNT_FIELDS
 from ...core.webmap.qml import sidecar_qml, stored_qml
 from ..base import GimpoAlgorithm
-from ..io import read_source
 
 
 class PublishWebMap(GimpoAlgorithm):
@@ -137,7 +136,7 @@ class PublishWebMap(GimpoAlgorithm):
             if parameters.get(self.EVENTS) not in (None, "") and self.parameterAsSource(
                 parameters, self.EVENTS, context
             ):
-                events = read_source(self, parameters, self.EVENTS, context, feedback)
+                events = self.read_layer(parameters, self.EVENTS, context, feedback)
             titles = _names(self.parameterAsString(parameters, self.LAYER_TITLES, context))
             for item, title in zip([*vectors, *rasters], titles, strict=False):
                 item.title = title
