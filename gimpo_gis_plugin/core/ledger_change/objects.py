@@ -2,7 +2,8 @@
 
 A ledger lists one row per taxpayer share, so co-owners give several rows for one object. The object is
 the land of a parcel (토지, by PNU), a building (건축물 or 주택, by its 건물관리번호, else by the parcel it
-stands on), or another kind (선박, 항공기) by its row id. Its figures are the sums over its rows; its
+stands on), or another kind (선박, 항공기) by its row id. The kind comes from the ledger vocabulary
+(resources/vocabulary/object_kinds.csv, the same reading as the linkage). Its figures are the sums over its rows; its
 taxpayers the set of (masked) names.
 """
 
@@ -11,19 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LAND, BUILDING, HOUSING = "land", "building", "housing"
-KIND_WORDS = {
-    "토지": LAND,
-    "토지분": LAND,
-    "land": LAND,
-    "건축물": BUILDING,
-    "건축물분": BUILDING,
-    "건물": BUILDING,
-    "building": BUILDING,
-    "주택": HOUSING,
-    "주택분": HOUSING,
-    "housing": HOUSING,
-}
+from ..tax_linkage.vocabulary import BUILDING, HOUSE, LAND, object_kind_of
+
 OBJECT_COLUMNS = [
     "object_key",
     "kind",
@@ -40,11 +30,11 @@ OBJECT_COLUMNS = [
 
 def object_keys(rows: pd.DataFrame) -> pd.Series:
     """The object each ledger row belongs to: ``land:<pnu>``, ``building:<bld_id or pnu>``, ``other:<row>``."""
-    kind = rows["object_kind"].astype("string").fillna("").str.strip().map(lambda k: KIND_WORDS.get(k, k.lower()))
+    kind = _kinds(rows)
     pnu = _text(rows, "pnu")
     bld = _text(rows, "bld_id")
     row = _text(rows, "row_id")
-    building_like = kind.isin([BUILDING, HOUSING])
+    building_like = kind.isin([BUILDING, HOUSE])
     key = np.where(
         kind == LAND,
         "land:" + pnu,
@@ -58,7 +48,7 @@ def tax_objects(rows: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "object_key": object_keys(rows),
-            "kind": rows["object_kind"].astype("string").fillna("").str.strip().map(lambda k: KIND_WORDS.get(k, k)),
+            "kind": _kinds(rows),
             "pnu": _text(rows, "pnu"),
             "bld_id": _text(rows, "bld_id"),
             "taxed_area": _number(rows, "taxed_area"),
@@ -83,6 +73,13 @@ def tax_objects(rows: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index()
     return objects[OBJECT_COLUMNS]
+
+
+def _kinds(rows: pd.DataFrame) -> pd.Series:
+    """land / building / house / ship / aircraft from the vocabulary (a placed row carries ``kind``)."""
+    if "kind" in rows.columns:
+        return rows["kind"].astype(str).replace("nan", "")
+    return object_kind_of(rows["object_kind"]).astype(str)
 
 
 def _text(rows: pd.DataFrame, column: str) -> pd.Series:

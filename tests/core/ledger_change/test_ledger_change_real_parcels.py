@@ -199,3 +199,24 @@ def test_findings_over_time_carry_the_survey_status():
     assert current["check_result"].iat[0] == "taxable" and current["notes"].iat[0] == "현장 확인"
     assert list(resolved["pnu"]) == ["2"]
     assert counts.set_index("status")["findings"].to_dict() == {"resolved": 1, "persisting": 2, "new": 1}
+
+
+def test_whole_run_conserves_rows_and_lays_out_the_layers(two_years, shared_data):
+    import geopandas as gpd
+
+    from gimpo_gis_plugin.core.ledger_change.run import compare_years
+
+    old, new, _truth, before, after, _expected = two_years
+    address_only = after.index[:5]
+    broken = after.copy()
+    broken.loc[address_only, "address"] = "월곶면 성동리 99999-9999"  # cannot be read: unplaced, kept
+    broken.loc[address_only, "pnu"] = ""
+    admin = gpd.read_file(shared_data / "hangjeongdong_gimpo_2021.geojson").to_crs("EPSG:5186")
+    run = compare_years(before, broken, old, new, admin)
+    rows = run.layers["change_rows"]
+    assert len(rows) == len(before) + len(broken)
+    assert (rows["class"] == "unplaced").sum() == 5
+    assert rows["class"].notna().all()
+    assert {"change_by_legal_dong", "change_by_admin_dong", "change_objects", "parcel_lineage"} <= set(run.layers)
+    assert run.headline[0].startswith("과세표준(시가표준액)이 가장 많이 늘어난 곳")
+    assert all("*" in t for t in run.layers["change_objects"]["taxpayers_after"].dropna() if t)
