@@ -157,3 +157,22 @@ def test_bad_inputs_are_refused_in_korean():
     index, _ = build_view_index(_cameras([("a", 0, 0, 90, 60, 50)]))
     with pytest.raises(InputError, match="반경"):
         cameras_seeing(index, SPOT, 0)
+
+
+def test_answer_layers_carry_the_ranking_the_route_and_a_style_each(tmp_path):
+    from gimpo_gis_plugin.core.cctv.incident_layers import answer_incident, incident_styles
+    from gimpo_gis_plugin.core.geopackage import write_geopackage
+
+    cameras = _cameras([("front", -40, 0, 90, 60, 80), ("away", 0, -40, 180, 60, 80), ("road", 150, 10, 180, 90, 40)])
+    index, _ = build_view_index(cameras, control_field="control_no")
+    route = RoadGraph(_grid_roads()).shortest_route(shapely.Point(X0 + 400, Y0), SPOT)
+    answer = answer_incident(index, SPOT, 5, route, label="화재 신고 2026-001")
+    layers = answer.layers()
+    assert layers["incident_cameras"]["cctv_id"].iloc[0] == "front"
+    assert list(layers["incident_views"]["cctv_id"]) == ["front"]
+    assert "road" in set(layers["route_cameras"]["cctv_id"])
+    assert "출동 경로 400 m" in answer.sentence
+    styles = incident_styles()
+    assert set(styles) == set(layers)
+    path = write_geopackage(tmp_path / "incident.gpkg", layers, styles)
+    assert path.exists()
