@@ -1,9 +1,10 @@
 """The fire engine's way: the shortest road route from the station to the scene, and the cameras along it.
 
-The road layer becomes a graph (vertices joined where lines share an end or a vertex, to the
-centimetre; each segment an edge weighted by its length) and scipy's Dijkstra finds the path, so the
-route follows the network and not a straight line. The cameras along the route are those whose view
-covers a stretch of it, in the order the vehicle passes them (position of the stretch along the route).
+The road layer becomes a graph (lines split where they cross, vertices joined where lines share an
+end or a vertex, to the centimetre; each segment an edge weighted by its length) and scipy's Dijkstra
+finds the path, so the route follows the network and not a straight line. The cameras along the route
+are those whose view covers a stretch of it, in the order the vehicle passes them (position of the
+stretch along the route).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class RoadGraph:
         lines = lines[shapely.get_type_id(lines) == 1]
         if len(lines) == 0:
             raise InputError("도로 레이어에 선 도형이 없습니다: 도로 중심선 레이어를 지정하세요. (roads are not lines)")
+        # Split at every crossing: many road layers draw a street as one line across its junctions.
+        lines = shapely.get_parts(shapely.node(shapely.multilinestrings(lines)))
         coords, owner = shapely.get_coordinates(lines, return_index=True)
         same = owner[1:] == owner[:-1]
         start = np.flatnonzero(same)
