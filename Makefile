@@ -5,10 +5,11 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo test test-core bench package lint format clean
+.PHONY: help setup demo screenshots test test-core bench package lint format clean
 
 help:
 	@echo "make demo     set up, build the sample city, run the pipeline through qgis_process, write out/"
+	@echo "make screenshots  the real QGIS desktop on the demo: pictures in out/screenshots/"
 	@echo "make test     set up and run the whole test suite"
 	@echo "make bench    benchmarks against QGIS's own algorithms (ratios printed)"
 	@echo "make package  build dist/gimpo_gis_plugin.zip"
@@ -19,6 +20,9 @@ setup:
 
 demo: setup
 	@$(ENV) python scripts/demo.py
+
+screenshots: setup
+	@$(ENV) python scripts/screenshots.py
 
 test: setup
 	@$(ENV) python -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,5 @@
-"""Parcel inspector: click → filled panel on the 200,000-parcel city (median of 100 clicks, ≤ 100 ms).
+"""Parcel inspector: click → filled panel on the 200,000-parcel city (median of 100 clicks, ≤ 100 ms),
+and the first click after pressing the tool's button (≤ 1 s: no index is loaded up front).
 
 The linkage output comes from ``gimpo:linktaxledger`` through qgis_process (cached under build/bench);
 the clicks run in one QGIS Python process (benchmarks/inspector_clicks.py), because click latency is
@@ -37,4 +38,14 @@ def run(report) -> None:
         f"median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms",
         f"≤ {TARGET_MS:.0f} ms; {result['found']}/{result['clicks']} clicks found their parcel",
     )
-    report.figure("inspector index build (once)", f"{result['index_s']:.1f} s", "when the tool is first used")
+    report.figure(
+        "inspector first click (button → filled panel)",
+        f"{result['first_click_s']:.2f} s",
+        f"≤ 1 s; {'found' if result['first_click_found'] else 'NOT found'}",
+    )
+    fresh = python_script("inspector_clicks.py", str(gpkg), "20", "--fresh")
+    report.figure(
+        "inspector first click, linkage output never opened before",
+        f"{fresh['first_click_s']:.2f} s",
+        "adds the GeoPackage's lookup indexes once, in the background",
+    )

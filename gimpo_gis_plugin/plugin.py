@@ -21,6 +21,7 @@ class GimpoGisPlugin:
         self.iface = iface
         self.provider = None
         self.gui = None
+        self.dependency_notice = None
         install_translator()
 
     def initProcessing(self) -> None:  # noqa: N802 - QGIS API name
@@ -36,8 +37,25 @@ class GimpoGisPlugin:
 
         self.gui = GimpoGui(self.iface)
         self.gui.setup()
+        self._notify_missing_dependencies()
+
+    def _notify_missing_dependencies(self) -> None:
+        """Missing packages: a Korean message bar with the install command, and their tools say so when used."""
+        from .dependencies import problems
+
+        found = problems()
+        if not found:
+            return
+        from .gui.dependency_notice import DependencyNotice
+
+        self.dependency_notice = DependencyNotice(self.iface, found)
+        self.dependency_notice.show()
+        self.dependency_notice.guard_actions(self.gui.actions)
 
     def unload(self) -> None:
+        if self.dependency_notice is not None:
+            self.dependency_notice.teardown()
+            self.dependency_notice = None
         if self.gui is not None:
             self.gui.teardown()
             self.gui = None

@@ -179,7 +179,12 @@ def permit_desk_day() -> QgsProcessingModelAlgorithm:
     _input(
         model,
         QgsProcessingParameterNumber(
-            "MAX_REPORTS", "Report pages at most (검토서 최대 수)", QgsProcessingParameterNumber.Integer, 1000, True, 0
+            "MAX_REPORTS",
+            "Report pages at most (검토서 최대 수)",
+            QgsProcessingParameterNumber.Type.Integer,
+            1000,
+            True,
+            0,
         ),
     )
     _child(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from demo_layer_names import RESULT_PROPERTY, TABLE_PROPERTY, group_title, layer_title, shared_tables
 from demo_report import FIGURES, TITLES, busiest_dig, figures_html, first_not_permitted
 from qgis.core import (
     QgsApplication,
@@ -41,7 +42,7 @@ SHOWN_WHEN_OPENED = {
 STORY = [
     "tax_linkage", "audit_findings_per_legal_dong", "audit_untaxed_per_legal_dong", "audit_untaxed_policy_map",
     "complaints_heatmap", "statistical_map_complaints", "policy_map", "permit_check", "excavation_impact",
-    "facility_clearance", "facility_aging", "cctv_coverage", "safety_review_cctv_in_hotspots",
+    "facility_clearance", "facility_aging", "valve_isolation", "cctv_coverage", "safety_review_cctv_in_hotspots",
 ]  # fmt: skip
 GIMPO_EXTENT = QgsRectangle(150000, 540000, 185000, 575000)  # EPSG:5186, the whole city
 
@@ -72,23 +73,29 @@ def build_project(out: Path, size: QSize | None = None) -> tuple[Path, Path]:
     project.setTitle("김포시 GIS 데모 (Gimpo GIS demo)")
     root = project.layerTreeRoot()
     extent = QgsRectangle()
-    for gpkg in sorted(out.rglob("*.gpkg")):
-        group: QgsLayerTreeGroup = root.insertGroup(0, gpkg.stem)
+    packages = sorted(out.rglob("*.gpkg"))
+    shared = shared_tables({gpkg.stem: _layers_of(gpkg) for gpkg in packages})
+    for gpkg in packages:
+        group: QgsLayerTreeGroup = root.insertGroup(0, group_title(gpkg.stem))
+        group.setCustomProperty(RESULT_PROPERTY, gpkg.stem)
         shown = SHOWN_WHEN_OPENED.get(gpkg.stem, set())
         group.setItemVisibilityChecked(bool(shown))
         group.setExpanded(bool(shown))
         for name in _order(_layers_of(gpkg)):
-            layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+            layer = QgsVectorLayer(f"{gpkg}|layername={name}", layer_title(gpkg.stem, name, shared), "ogr")
             if not layer.isValid():
                 continue
+            layer.setCustomProperty(RESULT_PROPERTY, gpkg.stem)
+            layer.setCustomProperty(TABLE_PROPERTY, name)
             project.addMapLayer(layer, False)
             node = group.insertLayer(0, layer)
             node.setItemVisibilityChecked(name in shown)
             if layer.isSpatial() and layer.featureCount() > 0:
                 extent.combineExtentWith(layer.extent())
     for tif in sorted(out.rglob("*.tif")):
-        raster = QgsRasterLayer(str(tif), tif.stem)
+        raster = QgsRasterLayer(str(tif), group_title(tif.stem))
         if raster.isValid():
+            raster.setCustomProperty(RESULT_PROPERTY, tif.stem)
             project.addMapLayer(raster, False)
             root.insertLayer(0, raster).setItemVisibilityChecked(False)
     if extent.isEmpty():
@@ -111,26 +118,27 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     with links to the HTML reports the algorithms wrote, for an official who does not open QGIS."""
     maps = out / "maps"
     maps.mkdir(exist_ok=True)
-    outline = [node.layer() for node in project.layerTreeRoot().findLayers() if node.layer().name() == "admin_dongs"]
+    outline = [n.layer() for n in project.layerTreeRoot().findLayers() if _table(n.layer()) == "admin_dongs"]
     sections: list[str] = []
     order: list[int] = []
     for group in project.layerTreeRoot().children():
-        if group.name() == "gimpo_sample_city":
+        result = _result(group)
+        if result == "gimpo_sample_city":
             continue
         layers = [n.layer() for n in (group.findLayers() if isinstance(group, QgsLayerTreeGroup) else [group])]
         layers = [layer for layer in layers if layer is not None and layer.isSpatial()]
         if not layers:
             continue
-        picture = maps / f"{group.name()}.png"
+        picture = maps / f"{result}.png"
         render(project, extent, picture, QSize(1000, 760), outline[:1] + layers)
         names = ", ".join(layer.name() for layer in layers)
-        figures = figures_html(FIGURES[group.name()](out)) if group.name() in FIGURES else ""
+        figures = figures_html(FIGURES[result](out)) if result in FIGURES else ""
         sections.append(
-            f"<section><h2>{html.escape(TITLES.get(group.name(), group.name()))}</h2>"
-            f'<p class="muted">{html.escape(group.name())}: {html.escape(names)}</p>'
-            f'{figures}<img src="maps/{picture.name}" alt="{html.escape(group.name())}"></section>'
+            f"<section><h2>{html.escape(TITLES.get(result, result))}</h2>"
+            f'<p class="muted">{html.escape(result)}: {html.escape(names)}</p>'
+            f'{figures}<img src="maps/{picture.name}" alt="{html.escape(result)}"></section>'
         )
-        order.append(STORY.index(group.name()) if group.name() in STORY else len(STORY))
+        order.append(STORY.index(result) if result in STORY else len(STORY))
     sections = [section for _, section in sorted(zip(order, sections, strict=True), key=lambda pair: pair[0])]
     sections += close_ups(project, out, maps)
     pages = sorted(p for p in out.rglob("*.html") if p.name != "report.html")
@@ -140,7 +148,7 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     report = out / "report.html"
     report.write_text(
         "<!DOCTYPE html><html lang='ko'><head><meta charset='utf-8'><title>김포시 GIS 데모 보고서</title>"
-        "<style>body{font-family:NanumGothic,sans-serif;margin:2em;max-width:1100px}img{width:100%;"
+        "<style>body{font-family:NanumGothic,sans-serif;margin:2em;max-width:1100px;word-break:keep-all}img{width:100%;"
         "border:1px solid #ccc}.muted{color:#666}table.figures{border-collapse:collapse;margin:.5em 0 1em}"
         "table.figures th{text-align:left;font-weight:normal;padding:2px 1.5em 2px 0}"
         "table.figures td{text-align:right;font-variant-numeric:tabular-nums}</style></head><body>"
@@ -154,12 +162,26 @@ def write_report(project: QgsProject, extent: QgsRectangle, out: Path) -> Path:
     return report
 
 
+def _result(node) -> str:
+    """The result (GeoPackage or raster stem) a layer-tree node shows: its property, else its name."""
+    found = node.customProperty(RESULT_PROPERTY)
+    if not found and hasattr(node, "layer") and node.layer() is not None:
+        found = node.layer().customProperty(RESULT_PROPERTY)
+    return str(found or node.name())
+
+
+def _table(layer) -> str:
+    """The layer's table name in its GeoPackage (its contract name), whatever it is called in the project."""
+    return str(layer.customProperty(TABLE_PROPERTY) or layer.name()) if layer is not None else ""
+
+
 def _layer(project: QgsProject, group: str, name: str):
-    """The layer ``name`` inside the tree group ``group`` (None when the demo did not write it)."""
-    node = project.layerTreeRoot().findGroup(group)
+    """The layer of table ``name`` in result ``group`` (None when the demo did not write it)."""
+    groups = [g for g in project.layerTreeRoot().children() if isinstance(g, QgsLayerTreeGroup)]
+    node = next((g for g in groups if _result(g) == group), None)
     if node is None:
         return None
-    return next((n.layer() for n in node.findLayers() if n.layer() is not None and n.layer().name() == name), None)
+    return next((n.layer() for n in node.findLayers() if _table(n.layer()) == name), None)
 
 
 def _zoom(layer, expression: str, margin: float = 2.0) -> QgsRectangle | None:
@@ -209,7 +231,33 @@ def close_ups(project: QgsProject, out: Path, maps: Path) -> list[str]:
                 f"<p>굴착 전 관리기관에 통보 (each agency gets its notice before the dig).{link}</p>"
                 f"<img src='maps/{picture.name}' alt='{dig_id}'></section>"
             )
+    sections += valve_close_up(project, maps, city)
     return sections
+
+
+VALVE_LAYERS = ("breaks", "valves_to_close", "valves_failed", "hydrants_out_of_service", "isolated_pipes",
+                "cut_off_pipes", "buildings_without_water")  # fmt: skip
+
+
+def valve_close_up(project: QgsProject, maps: Path, city: list) -> list[str]:
+    """The reported main break with its shut-off plan: valves to close (numbered), the pipes and buildings
+    without water, over the water mains and valves of the store."""
+    pipes = _layer(project, "valve_isolation", "isolated_pipes")
+    if pipes is None or pipes.featureCount() == 0:
+        return []
+    extent = _zoom(pipes, "TRUE", margin=3.0)
+    layers = [x for x in (_layer(project, "valve_isolation", n) for n in VALVE_LAYERS) if x is not None]
+    water = [x for x in (_layer(project, "gimpo_sample_city", n) for n in ("valve_ps", "wtl_pipe_lm")) if x]
+    picture = maps / "valve_isolation_close_up.png"
+    render(project, extent, picture, QSize(900, 700), [*layers, *water, *city])
+    valves = _layer(project, "valve_isolation", "valves_to_close")
+    count = valves.featureCount() if valves is not None else 0
+    return [
+        f"<section><h2>상수관로 파손 사례: 닫을 밸브 {count}개 (valves to close, numbered in order)</h2>"
+        "<p>빨간 번호 순서로 밸브를 잠그면 빨간 관로가 단수됩니다 (주황: 함께 단수되는 하류). "
+        '<a href="valve_isolation_notice.html">주민 안내문·밸브 조작 순서 (notice)</a></p>'
+        f"<img src='maps/{picture.name}' alt='valve isolation'></section>"
+    ]
 
 
 def render(project: QgsProject, extent: QgsRectangle, path: Path, size: QSize, layers: list | None = None) -> None:

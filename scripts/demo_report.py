@@ -153,6 +153,7 @@ TITLES = {
     "excavation_impact": "굴착 영향 시설물 (excavation impact, dig-safety check model)",
     "facility_clearance": "지하시설물 이격거리 위반 (clearance conflicts, dig-safety check model)",
     "facility_aging": "노후 관로 (aging pipes)",
+    "valve_isolation": "상수관로 파손 단수 계획 (water-main break: valves to close, buildings without water)",
     "cctv_coverage": "CCTV 감시 범위와 사각지대 (CCTV coverage, safety zones)",
     "safety_review_cctv_in_hotspots": "민원 핫스팟 안의 CCTV 사각지대 (safety review model)",
     "gimpo_dem_5m": "수치표고 5 m (DEM)",
@@ -172,11 +173,25 @@ FIGURES: dict[str, Callable[[Path], Figures]] = {
 }
 
 
+# Korean breaks between any two syllables unless told not to: in a narrow column a label then stands
+# one syllable a line (vertical text). Labels break only at spaces (keep-all), numbers never; a row whose
+# label starts with spaces is a sub-item and is indented (HTML would drop the spaces).
+_LABEL_STYLE = "word-break:keep-all;overflow-wrap:normal;vertical-align:top"
+_VALUE_STYLE = "white-space:nowrap;text-align:right;vertical-align:top;padding-left:1em"
+
+
 def figures_html(rows: Figures) -> str:
     if not rows:
         return ""
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f"<table class='figures'>{body}</table>"
+    body = []
+    for label, value in rows:
+        indent = len(label) - len(label.lstrip(" "))
+        style = _LABEL_STYLE + (f";padding-left:{0.6 * indent:.1f}em" if indent else "")
+        body.append(
+            f"<tr><th style='{style}'>{html.escape(label.strip())}</th>"
+            f"<td style='{_VALUE_STYLE}'>{html.escape(value)}</td></tr>"
+        )
+    return f"<table class='figures' style='word-break:keep-all'>{''.join(body)}</table>"
 
 
 def first_not_permitted(out: Path) -> tuple[str, str] | None:

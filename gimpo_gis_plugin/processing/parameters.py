@@ -17,7 +17,7 @@ def facility_store(algorithm: QgsProcessingAlgorithm, name: str) -> QgsProcessin
     return QgsProcessingParameterFile(
         name,
         algorithm.tr("Facility store (GeoPackage or PostGIS schema: wtl_pipe_lm, swl_pipe_lm, gas_pipe_lm ...)"),
-        QgsProcessingParameterFile.File,
+        QgsProcessingParameterFile.Behavior.File,
         fileFilter=algorithm.tr("GeoPackage (*.gpkg);;All files (*)"),
     )
 
@@ -27,7 +27,7 @@ def rule_table(algorithm: QgsProcessingAlgorithm, name: str, label: str) -> QgsP
     return QgsProcessingParameterFile(
         name,
         algorithm.tr(label),
-        QgsProcessingParameterFile.File,
+        QgsProcessingParameterFile.Behavior.File,
         fileFilter="CSV (*.csv)",
         optional=True,
     )

@@ -7,7 +7,6 @@ the calling thread (the algorithm declares FlagNoThreading so that is the main t
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from qgis.core import (
@@ -24,7 +23,7 @@ from qgis.PyQt.QtGui import QColor, QImage, QPainter
 from ..core.errors import OutputError
 from ..core.geopackage import atomic_path
 from ..core.permits import PermitResult
-from ..core.permits.report import application_page, index_page
+from ..core.permits.report import application_page, index_page, page_names, replace_manifest
 from ..core.progress import Progress
 
 MAP_SIZE = QSize(760, 520)
@@ -40,7 +39,7 @@ def _fresh(layer: QgsVectorLayer, name: str) -> QgsVectorLayer | None:
 
 
 def _render(settings: QgsMapSettings, path: Path) -> None:
-    image = QImage(MAP_SIZE, QImage.Format_ARGB32_Premultiplied)
+    image = QImage(MAP_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("white"))
     painter = QPainter(image)
     try:
@@ -52,8 +51,11 @@ def _render(settings: QgsMapSettings, path: Path) -> None:
         raise OutputError(f"Cannot write the map image {path}.", "Check the report folder's permissions.")
 
 
-def _safe_name(app_id: str) -> str:
-    return re.sub(r"[^0-9A-Za-z가-힣_.-]", "_", app_id) or "application"
+def _remove_stale_pages(folder: Path, keep: set[str]) -> None:
+    """Pages and maps of an earlier run into the same folder that this run does not write again (only
+    those the earlier run recorded: the user's own files in the folder are left alone)."""
+    for name in replace_manifest(folder, keep | {"index.html"}):
+        (folder / name).unlink(missing_ok=True)
 
 
 def write_reports(
@@ -89,11 +91,17 @@ def write_reports(
     summary = result.summary
     pages: dict[str, str] = {}
     findings = result.findings.groupby("application_id", sort=False)
+    names = page_names([str(i) for i in summary["application_id"]])
+    count = min(limit, len(summary))
+    written = {
+        f"{names[str(summary.iloc[p]['application_id'])]}{ext}" for p in range(count) for ext in (".html", ".png")
+    }
+    _remove_stale_pages(folder, written)
     for position in range(min(limit, len(summary))):
         progress.set(position / max(1, min(limit, len(summary))))
         row = summary.iloc[position]
         app_id = str(row["application_id"])
-        name = _safe_name(app_id)
+        name = names[app_id]
         image = None
         if row.geometry is not None:
             minx, miny, maxx, maxy = row.geometry.bounds

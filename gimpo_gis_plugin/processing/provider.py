@@ -34,7 +34,9 @@ def algorithm_classes() -> Iterator[type[GimpoAlgorithm]]:
             __import__(name)
             module = sys.modules[name]
         except ImportError as exc:
-            QgsMessageLog.logMessage(f"Algorithm module {info.name} not loaded: {exc}", LOG_TAG, Qgis.Critical)
+            QgsMessageLog.logMessage(
+                f"Algorithm module {info.name} not loaded: {exc}", LOG_TAG, Qgis.MessageLevel.Critical
+            )
             continue
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, GimpoAlgorithm) and obj.__module__ == module.__name__ and obj.ALGORITHM_ID:
@@ -57,7 +59,7 @@ class GimpoProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802 - QGIS API name
         missing = missing_dependencies()
         if missing:
-            QgsMessageLog.logMessage(missing_dependencies_message(missing), LOG_TAG, Qgis.Critical)
+            QgsMessageLog.logMessage(missing_dependencies_message(missing), LOG_TAG, Qgis.MessageLevel.Critical)
             return
         for cls in algorithm_classes():
             self.addAlgorithm(cls())
@@ -72,7 +74,9 @@ class GimpoProvider(QgsProcessingProvider):
             if model.fromFile(str(model_file)):
                 self.addAlgorithm(model)
             else:
-                QgsMessageLog.logMessage(f"Model {model_file.name} could not be read", LOG_TAG, Qgis.Warning)
+                QgsMessageLog.logMessage(
+                    f"Model {model_file.name} could not be read", LOG_TAG, Qgis.MessageLevel.Warning
+                )
 
     def _reload_once_registered(self, provider_id: str) -> None:
         if provider_id != self.id():

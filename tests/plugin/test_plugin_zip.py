@@ -12,21 +12,6 @@ import qgis.utils
 from qgis.core import QgsApplication
 
 ROOT_NAME = "gimpo_gis_plugin"
-REQUIRED_METADATA = (
-    "name",
-    "qgisMinimumVersion",
-    "description",
-    "about",
-    "version",
-    "author",
-    "email",
-    "repository",
-    "tracker",
-    "tags",
-    "category",
-    "icon",
-    "hasProcessingProvider",
-)
 
 
 @pytest.fixture(scope="module")
@@ -39,25 +24,73 @@ def plugin_zip():
 def test_zip_holds_the_plugin_and_nothing_else(plugin_zip):
     names = zipfile.ZipFile(plugin_zip).namelist()
     assert all(name.startswith(f"{ROOT_NAME}/") for name in names)
-    assert f"{ROOT_NAME}/__init__.py" in names
-    assert f"{ROOT_NAME}/metadata.txt" in names
-    assert f"{ROOT_NAME}/requirements.txt" in names
-    assert f"{ROOT_NAME}/resources/icons/gimpo.svg" in names
+    for required in (
+        "__init__.py",
+        "metadata.txt",
+        "LICENSE",
+        "CHANGELOG.md",
+        "requirements.txt",
+        "resources/dependencies.csv",  # dependencies.py reads it at run time
+        "resources/icons/gimpo.svg",
+    ):
+        assert f"{ROOT_NAME}/{required}" in names, required
     assert not [n for n in names if "/tests/" in n or n.endswith((".pyc", "/.ci/run", "Makefile"))]
 
 
-def test_metadata_is_valid_for_the_plugin_repository(plugin_zip):
+def test_zip_passes_the_plugin_repository_rules(plugin_zip):
+    from scripts.package_plugin import MAX_SIZE, zip_problems
+
+    assert zip_problems(plugin_zip) == []
+    assert plugin_zip.stat().st_size < MAX_SIZE / 10  # far below the site's limit: no data or binaries slipped in
+
+
+def test_metadata_declares_qt6_and_the_versions_it_runs_on(plugin_zip):
     text = zipfile.ZipFile(plugin_zip).read(f"{ROOT_NAME}/metadata.txt").decode("utf-8")
     parser = configparser.ConfigParser()
     parser.read_string(text)
     general = parser["general"]
-    for key in REQUIRED_METADATA:
-        assert general.get(key, "").strip(), f"metadata.txt lacks {key}"
-    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["qgisMinimumVersion"] == "3.22"  # the oldest QGIS the suite runs on
+    assert general["qgisMaximumVersion"] == "4.99"
+    assert general["supportsQt6"] == "True"
     assert general["hasProcessingProvider"] == "yes"
+    assert general["category"] == "Vector"
     assert "plugin_dependencies" in general
-    names = zipfile.ZipFile(plugin_zip).namelist()
-    assert f"{ROOT_NAME}/{general['icon']}" in names
+    changelog = general["changelog"].splitlines()
+    assert changelog[0] == general["version"], "the changelog starts with this version's changes"
+    assert any(line.startswith("- ") for line in changelog[1:])
+
+
+def test_the_rules_catch_a_bad_zip(tmp_path):
+    from scripts.package_plugin import zip_problems
+
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr(f"{ROOT_NAME}/__init__.py", "")
+        archive.writestr(f"{ROOT_NAME}/__pycache__/plugin.cpython-311.pyc", b"\x00")
+        archive.writestr(f"{ROOT_NAME}/lib/fast.so", b"\x7fELF....")
+        archive.writestr(f"{ROOT_NAME}/tool", b"\x7fELF....")
+        archive.writestr(
+            f"{ROOT_NAME}/metadata.txt",
+            "[general]\nname=x\ndescription=김포 도구\nversion=1\nqgisMinimumVersion=3.22\nauthor=a/b\n"
+            "email=e\nabout=a\ntracker=http://bugs\nrepository=repo\ncategory=Analysis\nicon=icon.png\n",
+        )
+    problems = "\n".join(zip_problems(bad))
+    for expected in (
+        "__pycache__",
+        "fast.so: compiled or binary file",
+        "tool: executable binary",
+        "LICENSE is missing",
+        "icon 'icon.png' is not in the zip",
+        "author contains a slash",
+        "repository is not a URL",
+        "tracker is the plugin template's placeholder",
+        "category 'Analysis'",
+        "description is not English only",
+        "supportsQt6",
+        "qgisMaximumVersion",
+        "no changelog",
+    ):
+        assert expected in problems, expected
 
 
 def _forget_plugin_modules() -> dict:

@@ -27,7 +27,7 @@ import shapely
 from .. import store
 from ..errors import InputError, MissingColumnsError
 from ..vector_io import DEFAULT_CRS, read_vector
-from .schema import LINE_LAYERS, UNDERGROUND_LAYERS, LayerSpec
+from .schema import ALL_LAYERS, LINE_LAYERS, UNDERGROUND_LAYERS, LayerSpec
 
 UNKNOWN_AGENCY = "미상"
 ISSUE_COLUMNS = ["layer", "record_id", "src_row", "field", "code", "value", "outcome", "reason"]
@@ -66,11 +66,11 @@ class FacilityStore:
 
     @property
     def line_layers(self) -> dict[str, gpd.GeoDataFrame]:
-        return {name: frame for name, frame in self.layers.items() if UNDERGROUND_LAYERS[name] in LINE_LAYERS}
+        return {name: frame for name, frame in self.layers.items() if ALL_LAYERS[name] in LINE_LAYERS}
 
     @property
     def point_layers(self) -> dict[str, gpd.GeoDataFrame]:
-        return {name: frame for name, frame in self.layers.items() if UNDERGROUND_LAYERS[name] not in LINE_LAYERS}
+        return {name: frame for name, frame in self.layers.items() if ALL_LAYERS[name] not in LINE_LAYERS}
 
     def summary(self) -> str:
         kept = sum(len(frame) for frame in self.layers.values())
@@ -81,20 +81,24 @@ class FacilityStore:
 def load_store(
     source: str | Path | Mapping[str, gpd.GeoDataFrame],
     today: date | None = None,
+    tables: Mapping[str, LayerSpec] = UNDERGROUND_LAYERS,
+    require_any: bool = True,
 ) -> FacilityStore:
     """Read the schema tables from a GeoPackage (or frames keyed by table name) and validate them.
 
-    Table names match case-insensitively (``WTL_PIPE_LM`` works); other layers are ignored.
+    Table names match case-insensitively (``WTL_PIPE_LM`` works); other layers are ignored. ``tables``
+    picks which schema tables to read (all underground networks by default; the water isolation reads
+    only the water ones plus the service points); ``require_any=False`` lets none of them be present.
     """
     if isinstance(source, Mapping):
-        frames = {name.lower(): frame for name, frame in source.items() if name.lower() in UNDERGROUND_LAYERS}
+        frames = {name.lower(): frame for name, frame in source.items() if name.lower() in tables}
     else:
-        frames = _read_source(source)
+        frames = _read_source(source, tables, require_any)
     layers: dict[str, gpd.GeoDataFrame] = {}
     issues: list[dict] = []
     rejects: list[dict] = []
     for name, frame in frames.items():
-        spec = UNDERGROUND_LAYERS[name]
+        spec = tables[name]
         kept, layer_issues, layer_rejects = validate_layer(spec, frame, today or date.today())
         layers[name] = kept
         issues.extend(layer_issues)
@@ -106,7 +110,9 @@ def load_store(
     )
 
 
-def _read_source(source: str | Path) -> dict[str, gpd.GeoDataFrame]:
+def _read_source(
+    source: str | Path, tables: Mapping[str, LayerSpec] = UNDERGROUND_LAYERS, require_any: bool = True
+) -> dict[str, gpd.GeoDataFrame]:
     """The schema tables of a GeoPackage, or of a PostGIS schema (core.store destination, e.g. the
     integrated database the city was published to)."""
     if store.is_postgres(source):
@@ -122,12 +128,14 @@ def _read_source(source: str | Path) -> dict[str, gpd.GeoDataFrame]:
         except Exception as exc:  # pyogrio raises several types; all mean "cannot read"
             raise InputError(f"Cannot read {source}: {exc}") from exc
     by_lower = {name.lower(): name for name in available}
-    found = {spec: by_lower[spec] for spec in UNDERGROUND_LAYERS if spec in by_lower}
+    found = {spec: by_lower[spec] for spec in tables if spec in by_lower}
+    if not found and not require_any:
+        return {}
     if not found:
         where = store.parse_postgres(str(source)).describe() if store.is_postgres(source) else str(source)
         raise InputError(
             f"{where} has none of the facility tables (layers: {', '.join(available) or 'none'}).",
-            f"Name the layers as the schema does: {', '.join(UNDERGROUND_LAYERS)}.",
+            f"Name the layers as the schema does: {', '.join(tables)}.",
         )
     if not store.is_postgres(source):
         return {name: read_vector(source, layer) for name, layer in found.items()}
@@ -364,7 +372,7 @@ class _Checker:
         # dates repeat a lot: parse each distinct value once
         distinct = {value: _parse_date(value) for value in pd.unique(values.astype(object))}
         parsed = [distinct.get(value) for value in values.astype(object)]
-        invalid = np.array([p is None for p in parsed]) & ~_blank(values)
+        invalid = np.array([p is None for p in parsed], dtype=bool) & ~_blank(values)
         if invalid.any():
             self.flag(
                 invalid,
@@ -373,7 +381,7 @@ class _Checker:
                 f"{name} is not a date (YYYY-MM-DD, YYYYMMDD or YYYY): {{value}}; treated as missing.",
                 values[invalid].tolist(),
             )
-        future = np.array([p is not None and p > today for p in parsed])
+        future = np.array([p is not None and p > today for p in parsed], dtype=bool)
         if future.any():
             self.flag(
                 future,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -34,9 +35,17 @@ def _cell(value: object, digits: int = 2) -> str:
 
 
 def write_notices(
-    impact: pd.DataFrame, folder: str | Path, dig_info: pd.DataFrame, rules_confirmed: bool = False
+    impact: pd.DataFrame,
+    folder: str | Path,
+    dig_info: pd.DataFrame,
+    rules_confirmed: bool = False,
+    extra_sections: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write ``notice_NN_<agency>.html`` per agency and ``index.html`` into ``folder``; return the paths."""
+    """Write ``notice_NN_<agency>.html`` per agency and ``index.html`` into ``folder``; return the paths.
+
+    ``extra_sections`` (agency -> HTML) adds a section to that agency's notice: the water agency's gets
+    the shut-off plan (core.water.dig_join) when a dig reaches a water main."""
+    extra_sections = extra_sections or {}
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -46,7 +55,9 @@ def write_notices(
         rows = impact[impact["agency"] == agency]
         path = folder / f"notice_{number:02d}_{_slug(agency)}.html"
         with atomic_path(path) as tmp:
-            tmp.write_text(_notice(agency, rows, dig_info, stamp, rules_confirmed), encoding="utf-8")
+            page = _notice(agency, rows, dig_info, stamp, rules_confirmed)
+            page = page.replace("</body></html>", f"{extra_sections.get(agency, '')}</body></html>")
+            tmp.write_text(page, encoding="utf-8")
         written.append(path)
     index = folder / "index.html"
     items = "".join(
@@ -66,9 +77,10 @@ def write_notices(
 
 def _grade(row) -> str:
     """The survey grade with its tolerance, e.g. 'C ±1.0 m / ±0.5 m' (grade '-' when the record has none)."""
+    grade = row.acc_grade if isinstance(row.acc_grade, str) and row.acc_grade else "-"  # NA when not recorded
     if not row.position_tolerance_m and not row.depth_tolerance_m:
-        return row.acc_grade or "-"
-    return f"{row.acc_grade or '-'} ±{row.position_tolerance_m:g} m / ±{row.depth_tolerance_m:g} m"
+        return grade
+    return f"{grade} ±{row.position_tolerance_m:g} m / ±{row.depth_tolerance_m:g} m"
 
 
 def _notice(agency: str, rows: pd.DataFrame, dig_info: pd.DataFrame, stamp: str, rules_confirmed: bool) -> str:

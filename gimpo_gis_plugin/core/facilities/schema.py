@@ -179,15 +179,71 @@ VALVE = LayerSpec(
         *_common(),
         FieldSpec("net_type", "text", "시설구분", choices=("water", "gas", "heat")),
         _depth("val_dep", "밸브깊이"),
+        # 개폐여부 and 조작 가능 (the standard's off_cde / cst_cde 이상상태, as plain words): read by the
+        # water isolation (core.water), which accepts open/closed, 열림/닫힘, 개/폐 and Y/N, 가능/불가, 고장, 매몰.
+        FieldSpec("off_cde", "text", "개폐여부"),
+        FieldSpec("opr_yn", "text", "조작가능여부"),
     ),
     "point",
     ("val_dep",),
     (0.3, 6.0),
 )
 
+# The water service points (상수도 부속 시설), read only by the water-main isolation (core.water): hydrants
+# (WTL_FIRE_PS 소방시설), feeding points (WTL_SERV_PS 배수지 and 가압장, inlets) and service connections
+# (WTL_META_PS 급수전계량기, with the building served and its 가구수). They are not buried networks the
+# excavation and clearance analyses model, so they stay out of UNDERGROUND_LAYERS.
+HYDRANT = LayerSpec(
+    "wtl_fire_ps",
+    "water",
+    "소화전",
+    GEOMETRY_POINT,
+    (*_common(), FieldSpec("fir_kind", "text", "소화전형식")),
+    "point",
+    (),
+    (0.0, 6.0),
+)
+SOURCE = LayerSpec(
+    "wtl_serv_ps",
+    "water",
+    "배수지·가압장(급수원)",
+    GEOMETRY_POINT,
+    (
+        FieldSpec("ftr_idn", "text", "관리번호", required=True),
+        FieldSpec("agency", "text", "관리기관", required=True),
+        FieldSpec("acc_grade", "text", "탐사정확도등급", choices=ACCURACY_GRADES),
+        FieldSpec("ist_ymd", "date", "설치일자"),
+        FieldSpec("srv_nam", "text", "시설명"),
+        FieldSpec("src_kind", "text", "급수원구분"),
+    ),
+    "point",
+    (),
+    (0.0, 6.0),
+)
+SERVICE = LayerSpec(
+    "wtl_meta_ps",
+    "water",
+    "급수전(계량기)",
+    GEOMETRY_POINT,
+    (
+        FieldSpec("ftr_idn", "text", "관리번호", required=True),
+        FieldSpec("agency", "text", "관리기관", required=True),
+        FieldSpec("acc_grade", "text", "탐사정확도등급", choices=ACCURACY_GRADES),
+        FieldSpec("ist_ymd", "date", "설치일자"),
+        FieldSpec("pip_idn", "text", "관로관리번호"),
+        FieldSpec("bld_id", "text", "건물관리번호"),
+        FieldSpec("hom_cnt", "integer", "가구수", minimum=0.0, maximum=100000.0),
+    ),
+    "point",
+    (),
+    (0.0, 6.0),
+)
+WATER_SERVICE_LAYERS: dict[str, LayerSpec] = {spec.name: spec for spec in (HYDRANT, SOURCE, SERVICE)}
+
 LINE_LAYERS: tuple[LayerSpec, ...] = (WATER, SEWER, GAS, POWER, TELECOM, HEAT)
 POINT_LAYERS: tuple[LayerSpec, ...] = (MANHOLE, VALVE)
 UNDERGROUND_LAYERS: dict[str, LayerSpec] = {spec.name: spec for spec in (*LINE_LAYERS, *POINT_LAYERS)}
+ALL_LAYERS: dict[str, LayerSpec] = {**UNDERGROUND_LAYERS, **WATER_SERVICE_LAYERS}
 
 _POSTGIS_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "DOUBLE PRECISION", "date": "DATE"}
 
@@ -198,7 +254,7 @@ def postgis_ddl(schema_name: str = "facilities", srid: int = 5186) -> str:
     Dates are ``DATE`` there; the GeoPackage keeps them as ISO text, which PostgreSQL casts on insert.
     """
     statements = [f"CREATE SCHEMA IF NOT EXISTS {schema_name};"]
-    for spec in UNDERGROUND_LAYERS.values():
+    for spec in ALL_LAYERS.values():
         columns = ["fid SERIAL PRIMARY KEY"]
         for field in spec.fields:
             column = f"{field.name} {_POSTGIS_TYPES[field.kind]}"

@@ -34,7 +34,6 @@ import numpy as np
 import scipy.fft
 
 from ..progress import SILENT, Progress
-from . import compiled
 from .grid import Grid
 from .kernels import POLYNOMIAL_POWER, Kernel, scale_factor, support_radius
 
@@ -58,6 +57,18 @@ class Placement:
     yposio: np.ndarray
     buffer: np.ndarray  # window half-size in pixels
     fits: np.ndarray  # False where QGIS's raster read would fail (the point then adds nothing)
+
+
+def _compiled():
+    """The compiled loops. Imported when a heat map is computed, so that without numba the heat map stays in
+    the toolbox and says, in Korean with the install command, that numba is missing (instead of the whole
+    algorithm module failing to import and the tool silently disappearing)."""
+    from ...dependencies import require
+
+    require("numba")
+    from . import compiled
+
+    return compiled
 
 
 def place_points(x: np.ndarray, y: np.ndarray, support: np.ndarray, grid: Grid) -> Placement:
@@ -102,6 +113,7 @@ def accumulate_direct(
     Any kernel, one radius per point. The compiled loop does the work; it runs on slices of the
     points so that progress is reported and cancel is honoured between slices.
     """
+    compiled = _compiled()
     support = support_radius(kernel, bandwidth)
     place = place_points(x, y, support, grid)
     keep = np.flatnonzero(place.fits)
@@ -173,6 +185,7 @@ def accumulate_polynomial(
     progress: Progress = SILENT,
 ) -> None:
     """Add the kernels of points that share one radius to ``out``, exactly, by moments + FFT + rim."""
+    compiled = _compiled()
     power = POLYNOMIAL_POWER[kernel]
     radii = np.full(len(x), radius)
     place = place_points(x, y, radii, grid)

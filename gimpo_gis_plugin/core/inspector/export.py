@@ -17,7 +17,7 @@ from .index import InspectorIndex
 from .statement import LedgerLine, ParcelStatement
 
 CSS = """
-body { font-family: 'NanumGothic', 'Malgun Gothic', sans-serif; font-size: 10pt; margin: 1.5em; }
+body { font-family: 'NanumBarunGothic', 'NanumGothic', 'Malgun Gothic', sans-serif; font-size: 10pt; margin: 1.5em; }
 h1 { font-size: 15pt; margin-bottom: 0.2em; } h2 { font-size: 12pt; margin-top: 1.2em; }
 table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #999; padding: 2px 4px; }
 th { background: #eee; text-align: left; } td.n { text-align: right; }
@@ -28,6 +28,10 @@ COMPACT_CSS = (
     "body { font-size: 9pt; margin: 0.3em; } h1 { font-size: 12pt; } h2 { font-size: 10pt; } h3 { font-size: 9pt; }"
     " td, th { white-space: nowrap; }"
 )
+
+
+# An A4 page (180 mm between margins) holds the eleven ledger columns in smaller type, one line a row.
+PRINT_CSS = "th.l, td.l, td.n, td.note { font-size: 7.5pt; } td.l, td.n { white-space: nowrap; }"
 
 
 def _won(value: int) -> str:
@@ -78,7 +82,7 @@ def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine], compact: boo
         return '<p class="muted">과세대장 없음 (no ledger rows)</p>'
     columns = ["연도", "대상", "지분", "과세면적 ㎡", "과세용도", "시가표준액 천원" if compact else "시가표준액"]
     columns += ["재산세액", "납세자"] + ([] if compact else ["주민번호"]) + ["과세번호", "비고"]
-    head = "<tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
+    head = "<tr>" + "".join(f"<th class='l'>{c}</th>" for c in columns) + "</tr>"
     body = []
     for r in lines:
         value = f"{round(r.assessed_value / 1000):,}" if compact else _won(r.assessed_value)
@@ -87,10 +91,13 @@ def _ledger_table(lines: tuple[LedgerLine, ...] | list[LedgerLine], compact: boo
         cells += [] if compact else [escape(r.resident_no)]
         cells += [escape(r.row_id), escape(r.note)]
         numeric = {3, 5, 6}
+        note = len(cells) - 1  # the remark may wrap; ids and amounts must not break inside
         body.append(
             "<tr>"
             + "".join(
-                f"<td nowrap class='n'>{c}</td>" if i in numeric else f"<td nowrap>{c}</td>"
+                f"<td nowrap class='n'>{c}</td>"
+                if i in numeric
+                else (f"<td class='note'>{c}</td>" if i == note else f"<td nowrap class='l'>{c}</td>")
                 for i, c in enumerate(cells)
             )
             + "</tr>"
@@ -104,9 +111,15 @@ def statement_html(
     map_png: bytes | None = None,
     map_src: str | None = None,
     compact: bool = False,
+    map_size: tuple[float, float] | None = None,
+    map_caption: str = "",
+    printed: bool = False,
 ) -> str:
     """The statement as one HTML page; the map is inline SVG, an embedded PNG, or ``map_src`` (an image
-    resource name, for Qt's QTextDocument which neither draws SVG nor reads data: URIs)."""
+    resource name, for Qt's QTextDocument which neither draws SVG nor reads data: URIs).
+
+    With ``map_size`` (width, height) the map is printed full width above the figures, at that size
+    (the PDF statement, whose map is at a true scale), with ``map_caption`` under it."""
     s = statement
     rows = [
         (
@@ -121,7 +134,9 @@ def statement_html(
         ("누락·오류 추정세액 (tax at stake)", _won(s.tax_at_stake)),
     ]
     info = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    if map_src is not None:
+    if map_src is not None and map_size is not None:
+        picture = ""
+    elif map_src is not None:
         picture = f'<img src="{escape(map_src)}" width="320"/>'
     elif map_png is not None:
         picture = f'<img src="data:image/png;base64,{base64.b64encode(map_png).decode()}" width="320"/>'
@@ -167,9 +182,16 @@ def statement_html(
     privacy = "개인정보 표시 (감사기록됨)" if s.personal_data_shown else "개인정보 마스킹됨 (personal data masked)"
     return (
         f'<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"/>'
-        f"<title>필지 조서 {escape(s.pnu)}</title><style>{CSS}{COMPACT_CSS if compact else ''}</style></head><body>"
+        f"<title>필지 조서 {escape(s.pnu)}</title><style>{CSS}{COMPACT_CSS if compact else ''}"
+        f"{PRINT_CSS if printed else ''}</style></head><body>"
         f"<h1{heading_style}>필지 조서 (parcel statement) {escape(s.legal_dong_name)} {escape(s.lot)}</h1>"
         f'<p class="muted">{privacy}</p>'
+        + (
+            f'<p><img src="{escape(map_src)}" width="{map_size[0]:.1f}" height="{map_size[1]:.1f}"/></p>'
+            f'<p class="muted">{escape(map_caption)}</p>'
+            if map_src is not None and map_size is not None
+            else ""
+        )
         + (
             f"<table><tr><td style='width:340px;border:none'>{picture}</td>"
             f"<td style='border:none;vertical-align:top'><table>{info}</table></td></tr></table>"

@@ -165,6 +165,11 @@ class InspectorIndex:
     def findings_of(self, pnu: str) -> pd.DataFrame:
         return self.findings.iloc[self._findings_of.get(pnu, [])]
 
+    def parcels_with_lot(self, lot: str) -> pd.DataFrame:
+        """(PNU, legal_dong_name) of the parcels with this 지번, for a search by lot alone."""
+        hits = self.parcels["lot"].to_numpy() == lot
+        return self.parcels.loc[hits, ["PNU", "legal_dong_name"]].reset_index(drop=True)
+
     def neighbours(self, pnu: str, margin: float = 30.0) -> gpd.GeoDataFrame:
         """Parcels around one parcel (for the statement's small map)."""
         geometry = self.parcel_geometry(pnu)

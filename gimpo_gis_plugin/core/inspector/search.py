@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..tax_linkage.address import AddressResolver
+from .gpkg_index import GeoPackageIndex
 from .index import InspectorIndex
 
 _PNU_TEXT = re.compile(r"^[\d\s-]+$")
@@ -44,7 +45,7 @@ def _lot_key(text: str) -> str:
     return f"산 {lot}" if mountain else lot
 
 
-def search_parcel(index: InspectorIndex, text: str, sigungu_code: str = "41570") -> SearchResult:
+def search_parcel(index: InspectorIndex | GeoPackageIndex, text: str, sigungu_code: str = "41570") -> SearchResult:
     query = re.sub(r"\s+", " ", str(text or "")).strip()
     if not query:
         return SearchResult(None, "검색어를 입력하세요 (PNU 또는 주소).")
@@ -58,14 +59,14 @@ def search_parcel(index: InspectorIndex, text: str, sigungu_code: str = "41570")
             return SearchResult(None, f"{query!r}: PNU는 19자리입니다 (a PNU has 19 digits).")
     if _LOT_ONLY.match(query.replace(" ", "")) or _LOT_ONLY.match(query):
         lot = _lot_key(query)
-        parcels = index.parcels
-        hits = parcels.index[parcels["lot"].to_numpy() == lot]
+        hits = index.parcels_with_lot(lot)
         if len(hits) == 1:
-            return SearchResult(str(parcels["PNU"].iat[hits[0]]), "")
+            return SearchResult(str(hits["PNU"].iat[0]), "")
         if len(hits) == 0:
             return SearchResult(None, f"지번 {lot}: 해당 필지가 없습니다 (no parcel with this lot).")
         candidates = tuple(
-            (str(parcels["PNU"].iat[i]), f"{parcels['legal_dong_name'].iat[i]} {lot}") for i in hits[:50]
+            (str(pnu), f"{name} {lot}")
+            for pnu, name in zip(hits["PNU"][:50], hits["legal_dong_name"][:50], strict=True)
         )
         return SearchResult(None, f"지번 {lot}: {len(hits)}개 법정동에 있습니다. 법정동을 함께 입력하세요.", candidates)
     resolution = resolver_for(sigungu_code).resolve(query)

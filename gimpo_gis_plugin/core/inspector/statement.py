@@ -89,6 +89,13 @@ class ParcelStatement:
     def all_ledger_lines(self) -> list[LedgerLine]:
         return [*self.land_ledger, *(r for b in self.buildings for r in b.ledger), *self.unplaced_ledger]
 
+    def shows_personal_values(self) -> bool:
+        """True when unmasked personal values are on the statement (a name or resident number, not blank):
+        only then is a display or an export an access to personal data that the audit log must record."""
+        return self.personal_data_shown and any(
+            line.taxpayer.strip() or line.resident_no.strip() for line in self.all_ledger_lines()
+        )
+
 
 class AuditRequiredError(GimpoError):
     """Unmasked personal data was asked for without an audit log to record it."""
@@ -219,6 +226,6 @@ def build_statement(
         personal_data_shown=show_personal,
         bounds=tuple(float(v) for v in geometry.bounds) if geometry is not None else (0.0, 0.0, 0.0, 0.0),
     )
-    if show_personal and audit is not None and statement.all_ledger_lines():
+    if show_personal and audit is not None and statement.shows_personal_values():
         audit.record(pnu)
     return statement

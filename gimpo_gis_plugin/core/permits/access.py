@@ -87,23 +87,55 @@ def access_rule(
     return None
 
 
+NON_URBAN_KIND = "비도시지역 진입도로"
+# 김포시 도시계획 조례 (2013 개정): the access-road rule does not apply to 단독주택 (다가구·다중주택 제외),
+# 축사, 마사, 농업·임업·축산업·수산업용 창고 and 자연장 부지.
+EXEMPT_DETAILS = {"축사", "마사", "농업용창고", "자연장", "자연장지"}
+NOT_EXEMPT_HOUSES = {"다가구주택", "다중주택"}
+
+
+def exempt_from_access_road(use: str, detail: str) -> bool:
+    if use == "단독주택":
+        return detail not in NOT_EXEMPT_HOUSES
+    return detail in EXEMPT_DETAILS
+
+
 def access_finding(app_id: str, site: shapely.Geometry, index: RoadIndex | None, rule: AccessRule | None) -> Finding:
     if index is None:
-        return Finding(app_id, "access", "접도", REVIEW, detail="No roads layer was given: road access not checked.")
+        return Finding(
+            app_id, "access", "접도", REVIEW, detail="도로 레이어가 없어 접도를 검토하지 않았습니다 (No roads layer)."
+        )
     if rule is None:
-        return Finding(app_id, "access", "접도", REVIEW, detail="No access rule for this permit kind and size.")
+        return Finding(
+            app_id, "access", "접도", REVIEW, detail="이 허가 종류·규모에 맞는 접도 기준이 규칙 표에 없습니다."
+        )
     touching = index.touching(site)
     qualifying = sum(length for width, length in touching if width >= rule.min_road_width_m - 1e-9)
     widest = max((width for width, _ in touching), default=0.0)
     total = sum(length for _, length in touching)
+    what = "진입도로" if rule.permit_kind == NON_URBAN_KIND else "도로"
     detail = (
-        f"Touches roads ≥ {rule.min_road_width_m:g} m wide along {qualifying:.2f} m (required {rule.min_touch_m:g} m); "
-        f"all roads {total:.2f} m, widest {widest:g} m."
+        f"너비 {rule.min_road_width_m:g} m 이상 {what}에 {qualifying:.2f} m 접함 (기준 {rule.min_touch_m:g} m); "
+        f"모든 도로 {total:.2f} m, 가장 넓은 도로 {widest:g} m."
     )
     unconfirmed = rule.status == "to-be-confirmed"  # an unconfirmed rule never decides a fail alone
     status = PASS if qualifying + 1e-6 >= rule.min_touch_m else (REVIEW if unconfirmed else FAIL)
-    if rule.status == "to-be-confirmed":
-        detail += " (This access rule is to be confirmed.)"
+    if unconfirmed:
+        detail += " (이 기준은 확인 필요: 미달이면 검토 필요로 봅니다.)"
     return Finding(
         app_id, "access", "접도", status, round(qualifying, 2), rule.min_touch_m, "m", rule.legal_basis, detail
+    )
+
+
+def exempt_access_finding(app_id: str, township: str, use: str) -> Finding:
+    """건축법 §3② 지역의 단독주택·농업용 창고: 김포 진입도로 기준의 예외."""
+    return Finding(
+        app_id,
+        "access",
+        "접도",
+        PASS,
+        legal_basis="건축법 §3②; 김포시 도시계획 조례 개발행위허가 기준 "
+        "(비도시지역 진입도로의 예외, 2013 개정) — 확인 필요",
+        detail=f"{township}: 도시지역·지구단위계획구역 밖의 면이라 건축법 §44–47 미적용; "
+        f"{use} 은(는) 진입도로 기준의 예외.",
     )

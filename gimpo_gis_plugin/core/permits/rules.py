@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, MissingColumnsError
 from ..paths import resource
+from .use_zone import UseTable, load_use_table
 
 TO_BE_CONFIRMED = "to-be-confirmed"
 ZONING_COLUMNS = [
@@ -113,6 +114,7 @@ class PermitRules:
     zones: dict[str, ZoneRule]
     overlays: list[OverlayRule]
     access: list[AccessRule]
+    uses: UseTable | None = None
 
     def overlay_rule(self, kind: str, subkind: str) -> OverlayRule | None:
         exact = [r for r in self.overlays if r.kind == kind and r.subkind == (subkind or "")]
@@ -257,8 +259,19 @@ def load_access_rules(path: str | Path | None = None) -> list[AccessRule]:
 
 
 def load_rules(
-    zoning: str | Path | None = None, overlays: str | Path | None = None, access: str | Path | None = None
+    zoning: str | Path | None = None,
+    overlays: str | Path | None = None,
+    access: str | Path | None = None,
+    uses: str | Path | None = None,
 ) -> PermitRules:
-    """All three tables; the defaults are the bundled ones in resources/rules/."""
+    """All four tables; the defaults are the bundled ones in resources/rules/ (a user table given here
+    replaces the bundled one whole, e.g. a zoning_limits.csv with the ordinance values as amended)."""
     zones, version = load_zoning_rules(zoning)
-    return PermitRules(version, zones, load_overlay_rules(overlays), load_access_rules(access))
+    use_table = load_use_table(uses)
+    return PermitRules(
+        f"{version}+uses {use_table.version}",
+        zones,
+        load_overlay_rules(overlays),
+        load_access_rules(access),
+        use_table,
+    )

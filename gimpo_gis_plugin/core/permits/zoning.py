@@ -106,13 +106,21 @@ def _breadth(code: str) -> int:
 def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict[str, ZoneRule]) -> list[Finding]:
     """The zone finding: every zone and share, and whatever makes the zoning uncertain."""
     if not zoning.parts:
-        return [Finding(app_id, "zone", "용도지역", INSUFFICIENT, detail="The site lies outside every zone polygon.")]
+        return [
+            Finding(
+                app_id,
+                "zone",
+                "용도지역",
+                INSUFFICIENT,
+                detail="대지가 어느 용도지역 폴리곤에도 들지 않습니다 (The site lies outside every zone polygon).",
+            )
+        ]
     text = ", ".join(
         f"{code} {_name(code, rules)} {area:.1f} m² ({100 * area / site_area:.1f}%)" for code, area in zoning.parts
     )
     findings = [Finding(app_id, "zone", "용도지역", PASS, float(len(zoning.parts)), unit="zones", detail=text)]
     for code, area in zoning.parts:
-        share = f"{100 * area / site_area:.1f}% of the site"
+        share = f"대지의 {100 * area / site_area:.1f}%"
         if code not in rules:
             findings.append(
                 Finding(
@@ -122,16 +130,17 @@ def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict
                     INSUFFICIENT,
                     area,
                     unit="m²",
-                    detail=f"Zone code {code} ({share}) is not in the rules table: no limits known. "
-                    "Check the zoning layer's code or add the code to zoning_limits.csv.",
+                    detail=f"용도지역 코드 {code} ({share}) 가 규칙 표에 없어 한도를 알 수 없습니다 "
+                    "(not in the rules table). "
+                    "용도지역 레이어의 코드를 확인하거나 zoning_limits.csv 에 코드를 더하십시오.",
                 )
             )
         elif rules[code].broad:
             stand_in = UNDIVIDED_STAND_IN.get(code)
             rule_text = (
-                f"§79② applies the rules of {stand_in} {rules[stand_in].name_ko}; "
+                f"§79②에 따라 {stand_in} {rules[stand_in].name_ko} 의 규정을 적용; "
                 if stand_in in rules
-                else "no limits follow from it; "
+                else "한도가 정해지지 않음; "
             )
             findings.append(
                 Finding(
@@ -142,8 +151,8 @@ def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict
                     area,
                     unit="m²",
                     legal_basis=BASIS_79,
-                    detail=f"{code} {rules[code].name_ko} ({share}) is not subdivided (세분되지 않음): {rule_text}"
-                    "confirm the specific zone from the 도시관리계획 before deciding.",
+                    detail=f"{code} {rules[code].name_ko} ({share}) 는 세분되지 않은 용도지역: {rule_text}"
+                    "도시관리계획으로 세분 용도지역을 확인한 뒤 판단하십시오.",
                 )
             )
     if zoning.unzoned_m2 > max(SLIVER_M2, 0.01 * site_area):
@@ -155,7 +164,7 @@ def zone_findings(app_id: str, site_area: float, zoning: SiteZoning, rules: dict
                 REVIEW,
                 zoning.unzoned_m2,
                 unit="m²",
-                detail=f"{zoning.unzoned_m2:.1f} m² of the site lies in no zone polygon.",
+                detail=f"대지 중 {zoning.unzoned_m2:.1f}㎡ 가 어느 용도지역에도 들지 않습니다.",
             )
         )
     return findings
@@ -195,24 +204,25 @@ def ratio_mode(zoning: SiteZoning, rules: dict[str, ZoneRule]) -> RatioCheck:
     note = ""
     if any(_is_commercial(c) for c, _ in parts) and SMALL_PART_M2 < smallest <= SMALL_PART_COMMERCIAL_M2:
         note = (
-            f"The smallest part ({smallest:.1f} m²) is under 660 m²: if the commercial zone is a roadside strip "
-            "(도로변 띠 모양 상업지역), §84① averages the ratios; confirm from the 도시관리계획."
+            f"가장 작은 부분({smallest:.1f}㎡)이 660㎡ 이하: 상업지역이 도로변 띠 모양이면 "
+            "§84①의 가중평균이 적용됩니다: 도시관리계획으로 확인하십시오."
         )
     if any(_is_green(c) for c, _ in parts) and not (_is_green(smallest_code) and smallest <= threshold):
         return RatioCheck(
-            "separate", BASIS_84_GREEN, "The site includes a green zone (녹지지역): each part keeps its own rules."
+            "separate", BASIS_84_GREEN, "대지에 녹지지역이 있어 각 부분의 규정을 적용 (each part keeps its own rules)."
         )
     if smallest <= threshold:
         return RatioCheck(
             "weighted",
             BASIS_84,
-            f"The smallest part is {smallest:.1f} m² (≤ {threshold:.0f} m²): area-weighted limits; other rules "
-            f"follow the largest part ({parts[0][0]}).",
+            f"가장 작은 부분 {smallest:.1f}㎡ (≤ {threshold:.0f}㎡): 가중평균 한도; 그 밖의 건축제한은 "
+            f"가장 넓은 부분({parts[0][0]})의 규정.",
         )
     return RatioCheck(
         "separate",
         BASIS_84,
-        f"The smallest part is {smallest:.1f} m² (> {threshold:.0f} m²): each part keeps its own rules. {note}".strip(),
+        f"가장 작은 부분 {smallest:.1f}㎡ (> {threshold:.0f}㎡): 각 부분의 규정 적용 (each part keeps its own rules). "
+        f"{note}".strip(),
     )
 
 
@@ -232,7 +242,14 @@ def ratio_finding(
     mode = ratio_mode(zoning, rules)
     if mode.mode == "unknown":
         return Finding(
-            app_id, kind, label, INSUFFICIENT, round(measured, 2), None, "%", detail=f"No limit: {mode.note}."
+            app_id,
+            kind,
+            label,
+            INSUFFICIENT,
+            round(measured, 2),
+            None,
+            "%",
+            detail=f"한도 없음 (no limit): {mode.note}.",
         )
     shares = [(code, area / site_area) for code, area in zoning.parts]
     values = [_limit_value(rules[code], kind) for code, _ in shares]
@@ -249,19 +266,34 @@ def ratio_finding(
     ordinance_note = (
         ""
         if ordinance_known
-        else " 김포시 도시계획 조례 value not yet in the rules table (to be confirmed): "
-        "the national upper bound is applied."
+        else " 김포시 도시계획 조례 값이 규칙 표에 없어 국토계획법 시행령 상한을 적용 (조례 확인 필요)."
     )
-    stand_in_note = "".join(f" {code} is read as {to} ({BASIS_79})." for code, to in zoning.stand_ins)
-    detail = f"{label} {measured:.2f}% against {limit:.2f}% ({parts_text}). {mode.note}{ordinance_note}"
+    if ordinance_known and not ordinance_confirmed:
+        ordinance_note += " 조례 값은 원문 대조 전 (조례 확인 필요)."
+    stand_in_note = "".join(f" {code} 은(는) {to} 로 봅니다 ({BASIS_79})." for code, to in zoning.stand_ins)
+    detail = f"{label} {measured:.2f}% (한도 {limit:.2f}%; {parts_text}). {mode.note}{ordinance_note}"
     detail = (detail + stand_in_note).strip()
     if measured > national + 1e-9:
         status = FAIL
     elif ordinance is not None and measured > ordinance + 1e-9:
-        status = FAIL if ordinance_confirmed else REVIEW
+        status = FAIL  # an unconfirmed ordinance value is still the best knowledge: it decides (and says so)
     elif mode.mode == "separate":
-        status = REVIEW
-        detail += " Within the site-wide bound; the per-part check needs the site plan (배치도)."
+        status, extra = _separate_parts(proposed_m2, zoning, values)
+        detail += extra
     else:
         status = PASS
     return Finding(app_id, kind, label, status, round(measured, 2), round(limit, 2), "%", basis, detail)
+
+
+def _separate_parts(proposed_m2: float, zoning: SiteZoning, values: list) -> tuple[str, str]:
+    """Each part keeps its own limit and the site plan is not known: the proposal fits wherever it is
+    placed when it fits in the part with the least capacity (limit × area); it fits nowhere when it
+    exceeds the sum of all capacities; in between the site plan (배치도) decides."""
+    capacities = [
+        area * (v[1] if v[1] is not None else v[0]) / 100.0 for (_, area), v in zip(zoning.parts, values, strict=True)
+    ]
+    if proposed_m2 <= min(capacities) + 1e-9:
+        return PASS, f" 어느 부분에 배치하더라도 각 부분의 한도 안 (가장 작은 허용 면적 {min(capacities):,.1f}㎡)."
+    if proposed_m2 > sum(capacities) + 1e-9:
+        return FAIL, f" 각 부분 한도의 합 {sum(capacities):,.1f}㎡ 를 넘습니다."
+    return REVIEW, " 각 부분의 한도는 배치에 따라 달라집니다: 배치도(site plan)로 부분별 확인 필요."

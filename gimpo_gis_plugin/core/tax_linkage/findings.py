@@ -67,7 +67,7 @@ CATALOGUE = {
         FindingKind(
             "LEDGER_NO_BUILDING",
             "건축물 없음",
-            "Ledger building row names no building on the map",
+            "Ledger building or 주택 row names no building on the map",
             MEDIUM,
             "멸실 여부 확인 (check whether the building was demolished)",
         ),
@@ -90,7 +90,16 @@ CATALOGUE = {
             "과세대상구분 오류",
             "Unknown kind of taxed object",
             LOW,
-            "과세대상구분을 토지 또는 건축물로 정정 (set the kind to 토지 or 건축물)",
+            "과세대상구분을 토지·건축물·주택·선박·항공기 중 하나로 정정 (지방세법 제105조) "
+            "(set the kind to one of the 과세물건 of 지방세법 §105)",
+        ),
+        FindingKind(
+            "LEDGER_VALUE_INVALID",
+            "과세대장 값 오류",
+            "Ledger value is not a believable number",
+            MEDIUM,
+            "과세면적·시가표준액·세액 값을 확인해 정정 (숫자가 아니거나 음수·무한대) "
+            "(correct the area, value or tax: text, negative or infinite)",
         ),
         FindingKind(
             "PNU_NONSTANDARD",

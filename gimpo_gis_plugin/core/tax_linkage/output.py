@@ -27,6 +27,7 @@ CODE_COLORS = {
     "ADDRESS_UNRESOLVED": "#636363",
     "PNU_MALFORMED": "#969696",
     "OBJECT_KIND_UNKNOWN": "#bdbdbd",
+    "LEDGER_VALUE_INVALID": "#737373",
     "PNU_NONSTANDARD": "#ffffb2",
 }
 LAYER_DESCRIPTIONS = {
@@ -36,6 +37,7 @@ LAYER_DESCRIPTIONS = {
     "ledger_matched": "연계된 과세대장 행 (ledger rows placed on a parcel or building)",
     "ledger_unmatched": "연계되지 않은 과세대장 행과 사유 (ledger rows not placed, with the reason)",
     "summary": "발견사항 요약: 코드별, 법정동별 (summary by code and by 법정동)",
+    "ledger_excluded": "세지 않은 합계·소계·빈 행 (totals and blank rows, excluded)",
 }
 
 

@@ -59,6 +59,8 @@ def linkage_report_html(result, context: dict) -> str:
 <tr><th>입력 행 (ledger rows read)</th><td class="n">{counts["ledger_rows"]:,}</td></tr>
 <tr><th>연계 (matched)</th><td class="n">{counts["matched"]:,}</td></tr>
 <tr><th>미연계 (unmatched, with reason)</th><td class="n">{counts["unmatched"]:,}</td></tr>
+<tr><th>제외한 합계·소계·빈 행 (totals and blank rows, not counted)</th><td class="n">{
+        counts.get("excluded_rows", 0):,}</td></tr>
 <tr><th>주소로 고유번호 해석 (PNU from the address)</th><td class="n">{counts["resolved_by_address"]:,}</td></tr>
 <tr><th>필지 / 건축물 (parcels / buildings)</th><td class="n">{counts["parcels"]:,} / {counts["buildings"]:,}</td></tr>
 </table>

@@ -19,7 +19,7 @@ def pnu_field(layer: QgsMapLayer | None) -> str | None:
     (building layers carry their parcel's PNU too: a building id field tells them apart)."""
     if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return None
-    if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
         return None
     names = {f.name() for f in layer.fields()}
     if names.intersection(BUILDING_ID_FIELDS):
@@ -33,10 +33,10 @@ class ParcelInspectorTool(QgsMapTool):
     def __init__(self, canvas: QgsMapCanvas, on_click: Callable[[QgsPointXY], None]) -> None:
         super().__init__(canvas)
         self._on_click = on_click
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
 
     def canvasReleaseEvent(self, event: QgsMapMouseEvent) -> None:  # noqa: N802 - Qt API name
-        if event.button() == Qt.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton:
             self._on_click(event.mapPoint())
 
 

@@ -107,11 +107,25 @@ class CctvCoverage(GimpoAlgorithm):
             )
         )
         for name, label, kind, default, low, high in (
-            (self.NEW_CAMERAS, "Number of new cameras to site", QgsProcessingParameterNumber.Integer, 10, 0, 500),
-            (self.NEW_FOV, "New camera field of view (°)", QgsProcessingParameterNumber.Double, 90.0, 1.0, 360.0),
-            (self.NEW_RANGE, "New camera range (m)", QgsProcessingParameterNumber.Double, 50.0, 1.0, 1000.0),
-            (self.NEW_HEIGHT, "New camera mounting height (m)", QgsProcessingParameterNumber.Double, 6.0, 0.5, 100.0),
-            (self.MIN_BLIND_AREA, "Smallest blind spot listed (m²)", QgsProcessingParameterNumber.Double, 10.0, 0, 1e9),
+            (self.NEW_CAMERAS, "Number of new cameras to site", QgsProcessingParameterNumber.Type.Integer, 10, 0, 500),
+            (self.NEW_FOV, "New camera field of view (°)", QgsProcessingParameterNumber.Type.Double, 90.0, 1.0, 360.0),
+            (self.NEW_RANGE, "New camera range (m)", QgsProcessingParameterNumber.Type.Double, 50.0, 1.0, 1000.0),
+            (
+                self.NEW_HEIGHT,
+                "New camera mounting height (m)",
+                QgsProcessingParameterNumber.Type.Double,
+                6.0,
+                0.5,
+                100.0,
+            ),
+            (
+                self.MIN_BLIND_AREA,
+                "Smallest blind spot listed (m²)",
+                QgsProcessingParameterNumber.Type.Double,
+                10.0,
+                0,
+                1e9,
+            ),
         ):
             self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), kind, default, False, low, high))
         output = QgsProcessingParameterFileDestination(

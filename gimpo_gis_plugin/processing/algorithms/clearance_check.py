@@ -72,7 +72,7 @@ class ClearanceCheck(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.MIN_PARALLEL,
                 self.tr("Minimum parallel run length (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 5.0,
                 minValue=0.1,
             )

@@ -44,7 +44,7 @@ class CreateSampleCity(GimpoAlgorithm):
         parcels = QgsProcessingParameterNumber(
             self.PARCELS,
             self.tr("Number of parcels"),
-            QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber.Type.Integer,
             5000,
             False,
             100,
@@ -53,7 +53,9 @@ class CreateSampleCity(GimpoAlgorithm):
         parcels.setHelp(self.tr("About this many parcels (lots and road parcels) are generated."))
         self.addParameter(parcels)
         self.addParameter(
-            QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer, 41570)
+            QgsProcessingParameterNumber(
+                self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Type.Integer, 41570
+            )
         )
         self.addParameter(
             QgsProcessingParameterBoolean(self.WRITE_XLSX, self.tr("Also write the ledger as XLSX"), True)

@@ -34,6 +34,8 @@ from ...core.facilities.network import network_frame
 from ...core.facilities.notices import write_notices
 from ...core.facilities.rules import read_accuracy, read_margins
 from ...core.progress import Progress
+from ...core.water.dig_join import shutoff_for_digs
+from ...core.water.styling import STYLES as WATER_STYLES
 from .. import parameters
 from ..base import GimpoAlgorithm
 from ..io import read_source
@@ -78,7 +80,9 @@ class ExcavationImpact(GimpoAlgorithm):
         "Output: a GeoPackage with 'affected' (one point per facility and dig, at its most exposed spot: type, "
         "agency, horizontal distance, depth at the closest point, vertical clearance, risk rank), 'affected_lines' "
         "(the stretch of each line within reach), 'digs', and "
-        "the store's 'data_issues' and 'rejects'; and a folder with one HTML notice per agency."
+        "the store's 'data_issues' and 'rejects'; and a folder with one HTML notice per agency. When a dig reaches "
+        "a water main, the water agency's notice also carries the shut-off plan (the valves to close first, as "
+        "gimpo:valveisolation gives them) and 'shutoff_valves' shows them on the map."
     )
 
     FACILITIES = "FACILITIES"
@@ -106,7 +110,7 @@ class ExcavationImpact(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.DEPTH, self.tr("Dig depth (m)"), QgsProcessingParameterNumber.Double, 2.0, minValue=0.01
+                self.DEPTH, self.tr("Dig depth (m)"), QgsProcessingParameterNumber.Type.Double, 2.0, minValue=0.01
             )
         )
         self.addParameter(
@@ -114,7 +118,7 @@ class ExcavationImpact(GimpoAlgorithm):
                 self.DEPTH_FIELD,
                 self.tr("Depth field (per dig; overrides the depth)"),
                 parentLayerParameterName=self.DIG,
-                type=QgsProcessingParameterField.Numeric,
+                type=QgsProcessingParameterField.DataType.Numeric,
                 optional=True,
             )
         )
@@ -127,7 +131,7 @@ class ExcavationImpact(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.WIDTH,
                 self.tr("Trench width for line digs (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 1.0,
                 minValue=0.01,
             )
@@ -138,7 +142,7 @@ class ExcavationImpact(GimpoAlgorithm):
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
-                    name, self.tr(label), QgsProcessingParameterNumber.Double, None, optional=True, minValue=0.0
+                    name, self.tr(label), QgsProcessingParameterNumber.Type.Double, None, optional=True, minValue=0.0
                 )
             )
         self.addParameter(
@@ -194,18 +198,23 @@ class ExcavationImpact(GimpoAlgorithm):
         )
         depth = self.parameterAsDouble(parameters, self.DEPTH, context)
         hits = excavation_impact(index, digs, depth, width, depth_field, id_field, override)
+        stretches = affected_stretches(hits)
+        # a dig that reaches a water main: the water agency's notice carries the shut-off plan
+        shutoff = shutoff_for_digs(self.parameterAsFile(parameters, self.FACILITIES, context), stretches)
         progress.set(0.8)
         dig_layer = self._dig_layer(digs, width, depth, depth_field, id_field)
-        output.write(
-            {
-                "affected": hits,
-                "affected_lines": affected_stretches(hits),
-                "digs": dig_layer,
-                "data_issues": pd.DataFrame(store.issues),
-                "rejects": pd.DataFrame(store.rejects),
-            },
-            {"affected": RISK_STYLE, "affected_lines": STRETCH_STYLE, "digs": DIG_STYLE},
-        )
+        layers = {
+            "affected": hits,
+            "affected_lines": stretches,
+            "digs": dig_layer,
+            "data_issues": pd.DataFrame(store.issues),
+            "rejects": pd.DataFrame(store.rejects),
+        }
+        layer_styles = {"affected": RISK_STYLE, "affected_lines": STRETCH_STYLE, "digs": DIG_STYLE}
+        if shutoff.valves is not None:
+            layers["shutoff_valves"] = shutoff.valves
+            layer_styles["shutoff_valves"] = WATER_STYLES["valves_to_close"]
+        output.write(layers, layer_styles)
         info = pd.DataFrame(
             {
                 "dig_id": dig_layer["dig_id"],
@@ -215,7 +224,7 @@ class ExcavationImpact(GimpoAlgorithm):
                 "area_m2": dig_layer.geometry.area,
             }
         )
-        pages = write_notices(hits, notices, info)
+        pages = write_notices(hits, notices, info, extra_sections=shutoff.sections)
         progress.info(
             f"{len(hits)} facilities affected ({int((hits['risk_level'] == 3).sum())} high risk), "
             f"{hits['agency'].nunique()} agencies to notify; notices in {notices}"

@@ -96,7 +96,7 @@ class FacilityAging(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.REFERENCE_YEAR,
                 self.tr("Reference year"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 date.today().year,
                 minValue=1900,
                 maxValue=2200,

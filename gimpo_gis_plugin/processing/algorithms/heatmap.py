@@ -87,24 +87,24 @@ class Heatmap(GimpoAlgorithm):
         self._advanced(
             QgsProcessingParameterField(
                 self.RADIUS_FIELD, self.tr("Radius from field"), None, self.INPUT,
-                QgsProcessingParameterField.Numeric, optional=True,
+                QgsProcessingParameterField.DataType.Numeric, optional=True,
             )
         )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.PIXEL_SIZE, self.tr("Pixel size"), QgsProcessingParameterNumber.Double, 10.0, False, 0.0
+                self.PIXEL_SIZE, self.tr("Pixel size"), QgsProcessingParameterNumber.Type.Double, 10.0, False, 0.0
             )
         )
         self._advanced(
             QgsProcessingParameterField(
                 self.WEIGHT_FIELD, self.tr("Weight from field"), None, self.INPUT,
-                QgsProcessingParameterField.Numeric, optional=True,
+                QgsProcessingParameterField.DataType.Numeric, optional=True,
             )
         )  # fmt: skip
         self._advanced(QgsProcessingParameterEnum(self.KERNEL, self.tr("Kernel shape"), KERNEL_LABELS, False, 0))
         self._advanced(
             QgsProcessingParameterNumber(
-                self.DECAY, self.tr("Decay ratio (triangular only)"), QgsProcessingParameterNumber.Double,
+                self.DECAY, self.tr("Decay ratio (triangular only)"), QgsProcessingParameterNumber.Type.Double,
                 0.0, True, -100.0, 100.0,
             )
         )  # fmt: skip
@@ -125,7 +125,7 @@ class Heatmap(GimpoAlgorithm):
         self._advanced(
             QgsProcessingParameterField(
                 self.TIME_FIELD, self.tr("Date field for time slices"), None, self.INPUT,
-                QgsProcessingParameterField.Any, optional=True,
+                QgsProcessingParameterField.DataType.Any, optional=True,
             )
         )  # fmt: skip
         self._advanced(
@@ -142,17 +142,22 @@ class Heatmap(GimpoAlgorithm):
         self._advanced(
             QgsProcessingParameterField(
                 self.RATE_POPULATION_FIELD, self.tr("Population field"), None, self.RATE_POPULATION,
-                QgsProcessingParameterField.Numeric, optional=True,
+                QgsProcessingParameterField.DataType.Numeric, optional=True,
             )
         )  # fmt: skip
         self._advanced(
             QgsProcessingParameterNumber(
-                self.RATE_PER, self.tr("Rate per residents"), QgsProcessingParameterNumber.Double, 1000.0, True, 0.0
+                self.RATE_PER,
+                self.tr("Rate per residents"),
+                QgsProcessingParameterNumber.Type.Double,
+                1000.0,
+                True,
+                0.0,
             )
         )
         self._advanced(
             QgsProcessingParameterNumber(
-                self.RATE_FLOOR, self.tr("Rate floor (residents)"), QgsProcessingParameterNumber.Double,
+                self.RATE_FLOOR, self.tr("Rate floor (residents)"), QgsProcessingParameterNumber.Type.Double,
                 100.0, True, 0.0,
             )
         )  # fmt: skip

@@ -8,7 +8,6 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
@@ -27,9 +26,11 @@ from ...core.geopackage import check_writable
 from ...core.progress import Progress
 from ...core.tax_linkage import LinkageOptions, link_tax_ledger, read_ledger
 from ...core.tax_linkage.building_register import read_building_register
+from ...core.tax_linkage.exemptions import read_exempt_pnus
 from ...core.tax_linkage.linkage import building_fields, check_parcel_layer, parcel_fields
 from ...core.tax_linkage.options import DEFAULT_NON_TAXABLE_JIMOK
 from ...core.tax_linkage.output import write_linkage
+from ...core.tax_linkage.vocabulary import ledger_keys
 from ...core.vector_io import empty_like, repair_geometries
 from ..base import GimpoAlgorithm
 from ..io import read_source
@@ -58,7 +59,10 @@ class LinkTaxLedger(GimpoAlgorithm):
         "the registered ones).\n\n"
         "Output: one GeoPackage with parcels_tax, buildings_tax, findings (the worklist), ledger_matched, "
         "ledger_unmatched and summary, styled, and an HTML report. Taxpayer names and resident numbers "
-        "are masked unless SHOW_PERSONAL_DATA is set."
+        "are masked unless SHOW_PERSONAL_DATA is set.\n\n"
+        "Ledger headers are recognised from the vocabulary of 지방세 exports (resources/vocabulary); "
+        "COLUMN_MAP names the others. Keys (키):\n"
+        + "\n".join(f"- {k.key}{' (필수)' if k.required else ''}: {k.meaning_ko}" for k in ledger_keys().values())
     )
 
     PARCELS = "PARCELS"
@@ -95,7 +99,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterFile(
                 self.LEDGER,
                 self.tr("Property-tax ledger (재산세 과세대장, CSV or XLSX)"),
-                QgsProcessingParameterFile.File,
+                QgsProcessingParameterFile.Behavior.File,
                 fileFilter=self.tr("Ledger (*.csv *.txt *.xlsx);;All files (*)"),
             )
         )
@@ -109,7 +113,7 @@ class LinkTaxLedger(GimpoAlgorithm):
         register = QgsProcessingParameterFile(
             self.BUILDING_REGISTER,
             self.tr("Building register 표제부 text export (건축물대장, pipe-separated, CP949; optional)"),
-            QgsProcessingParameterFile.File,
+            QgsProcessingParameterFile.Behavior.File,
             optional=True,
         )
         register.setHelp(
@@ -129,7 +133,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.AREA_TOLERANCE,
                 self.tr("Area tolerance, relative (0.15 = 15 %)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 0.15,
                 minValue=0.0,
             )
@@ -138,7 +142,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.AREA_TOLERANCE_M2,
                 self.tr("Area tolerance, absolute (m²)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 15.0,
                 minValue=0.0,
             )
@@ -155,7 +159,7 @@ class LinkTaxLedger(GimpoAlgorithm):
             QgsProcessingParameterFile(
                 self.EXEMPT_PNUS,
                 self.tr("Exempt parcels (비과세·감면: a text/CSV file with one PNU per line)"),
-                QgsProcessingParameterFile.File,
+                QgsProcessingParameterFile.Behavior.File,
                 optional=True,
             )
         )
@@ -209,7 +213,7 @@ class LinkTaxLedger(GimpoAlgorithm):
                 for code in (self.parameterAsString(parameters, self.NON_TAXABLE_JIMOK, context) or "").split(",")
                 if code.strip()
             ),
-            exempt_pnus=self._exempt(self.parameterAsFile(parameters, self.EXEMPT_PNUS, context)),
+            exempt_pnus=read_exempt_pnus(self.parameterAsFile(parameters, self.EXEMPT_PNUS, context)),
             show_personal_data=self.parameterAsBool(parameters, self.SHOW_PERSONAL_DATA, context),
         )
         ledger_path = self.parameterAsFile(parameters, self.LEDGER, context)
@@ -217,6 +221,8 @@ class LinkTaxLedger(GimpoAlgorithm):
         feedback.pushInfo(
             self.tr("Ledger {}: {} rows, encoding {}").format(ledger_path, f"{len(table.rows):,}", table.encoding)
         )
+        for warning in table.warnings:
+            feedback.pushWarning(warning)
         progress.set(0.05)
         parcels = read_source(
             self, parameters, self.PARCELS, context, feedback, crs_override=crs_text, keep_fields=parcel_fields
@@ -299,16 +305,3 @@ class LinkTaxLedger(GimpoAlgorithm):
             }
         )
         return results
-
-    def _exempt(self, path: str) -> frozenset[str]:
-        if not path:
-            return frozenset()
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QgsProcessingException(
-                self.tr("Cannot read the exempt-parcel list {}: {}. Give a UTF-8 text file, one PNU per line.").format(
-                    path, exc
-                )
-            ) from exc
-        return frozenset(line.split(",")[0].strip() for line in text.splitlines() if line.strip()[:1].isdigit())

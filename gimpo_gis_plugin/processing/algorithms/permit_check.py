@@ -39,20 +39,37 @@ class PermitCheck(GimpoAlgorithm):
     DISPLAY_NAME = "Permit check (인허가 검토)"
     GROUP_ID = "permits"
     HELP = (
-        "Checks each permit application (건축허가 / 개발행위허가) against 용도지역 (zoning with UQ codes), "
-        "restriction overlays (개발제한구역, 군사시설보호구역, 비행안전구역 with its height limit, 국가유산 "
-        "보존지역, 상수원보호구역), road access (건축법 §44: a road ≥ 4 m wide along ≥ 2 m; 6 m along 4 m for "
-        "2,000 m² and more, 3,000 m² for factories) and slope (Horn's method on the DEM, as gdal:slope).\n\n"
-        "A site across several zones follows 국토계획법 §84: if the smallest part is at most 330 m², coverage "
-        "(건폐율) and floor area ratio (용적률) limits are area-weighted; otherwise each part keeps its own rules.\n\n"
-        "Each application gets a verdict: permitted / conditional (another agency or a person must decide a "
-        "point) / not permitted / insufficient data, with findings giving the measured value, the limit, the "
-        "legal basis and pass / fail / needs review. The limits are data (resources/rules/zoning_limits.csv); "
-        "김포시 조례 values not yet transcribed are marked to-be-confirmed and never decide a fail alone.\n\n"
-        "APPLICATIONS: a table or layer with application_id, pnu (or a site polygon), permit_kind, proposed_use, "
-        "building_area, floor_area_above, floors, height. Without a DEM the slope check is skipped and said so.\n\n"
-        "Output: a GeoPackage with the 'summary' layer (styled by verdict) and the 'findings' table; with a "
-        "REPORT_FOLDER, an HTML page per application (up to MAX_REPORTS) with a map rendered by QGIS."
+        "Checks each permit application (건축허가 / 개발행위허가): may the use be built "
+        "in the zone (국토계획법 §76, 시행령 §71 and 별표 2–22, with the 4층 이하 and "
+        "floor-area limits that ride with the use), 건폐율 and 용적률 (김포시 도시계획 조례 "
+        "values below the national maxima), restriction overlays, road access "
+        "(건축법 §44; in a 면 outside 도시지역 and 지구단위계획구역 건축법 §3② lifts §44–47 and "
+        "the city's 진입도로 rule applies) and slope (개발행위허가 평균경사도: 18° in 시가화·유보 "
+        "용도, 11° in 보전 용도; over it is 도시계획위원회 심의).\n\n"
+        "A site across several zones follows 국토계획법 §84: if the smallest part is "
+        "at most 330 m², ratios are area-weighted and the use follows the "
+        "largest part; otherwise each part keeps its own rules (a proposal that "
+        "fits every part wherever it is placed passes).\n\n"
+        "Verdicts: 허가 가능 / 불가 / 검토 필요 (심의·협의, or 자료 보완). Every finding cites "
+        "its basis; a permitted application lists the criteria it passed; 조례 "
+        "values not yet checked against the text still decide and the summary "
+        "says 조례 확인 필요.\n\n"
+        "APPLICATIONS: application_id, pnu (or a site polygon), permit_kind, "
+        "proposed_use (건축법 시행령 별표 1 용도), optional use_detail (세부용도: 아파트, 다가구주택, "
+        "단란주점, 금속 주조업, 농업용 창고 ...; Korean headers such as 세부용도, 용도, 층수 are "
+        "accepted), building_area, floor_area_above, floors, height, optional "
+        "use_floor_area.\n\n"
+        "Rule tables: ZONING_RULES replaces resources/rules/zoning_limits.csv "
+        "(coverage, floor area ratio and slope per UQ code; put the 김포 조례 value "
+        "in the 'ordinance' tier rows with status gathered once checked) and "
+        "USE_RULES replaces resources/rules/use_in_zone.csv (one row per zone, "
+        "use and 세부용도; fill the 'gimpo' column with 허용 or 불허 where the 김포시 도시계획 "
+        "조례 decides a 조례 line). Copy the bundled file, edit it, and give its "
+        "path; a table with a bad row is refused with the row number.\n\n"
+        "Output: a GeoPackage with the 'summary' layer (styled by verdict; "
+        "use_status, use_basis with the 별표) and the 'findings' table; with a "
+        "REPORT_FOLDER, an HTML page per application (up to MAX_REPORTS) with a "
+        "map."
     )
 
     APPLICATIONS = "APPLICATIONS"
@@ -62,6 +79,7 @@ class PermitCheck(GimpoAlgorithm):
     ROADS = "ROADS"
     DEM = "DEM"
     ZONING_RULES = "ZONING_RULES"
+    USE_RULES = "USE_RULES"
     OUTPUT = "OUTPUT"
     REPORT_FOLDER = "REPORT_FOLDER"
     MAX_REPORTS = "MAX_REPORTS"
@@ -109,6 +127,14 @@ class PermitCheck(GimpoAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterFile(
+                self.USE_RULES,
+                self.tr("Use-in-zone table (default: bundled use_in_zone.csv, 시행령 별표 2–22)"),
+                extension="csv",
+                optional=True,
+            )
+        )
+        self.addParameter(
             parameters.vector_destination(self, self.OUTPUT, "Permit check result (GeoPackage or PostGIS)")
         )
         self.addParameter(
@@ -120,7 +146,7 @@ class PermitCheck(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.MAX_REPORTS,
                 self.tr("Most report pages to write"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 50,
                 True,
                 0,
@@ -182,7 +208,10 @@ class PermitCheck(GimpoAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
-        rules = load_rules(zoning=self.optional_file(parameters, self.ZONING_RULES, context))
+        rules = load_rules(
+            zoning=self.optional_file(parameters, self.ZONING_RULES, context),
+            uses=self.optional_file(parameters, self.USE_RULES, context),
+        )
         applications = self._read_table(parameters, context, feedback)
         progress.set(0.05)
         parcels = self._read_parcels(parameters, context, feedback, applications)

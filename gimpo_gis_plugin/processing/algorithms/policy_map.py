@@ -71,7 +71,7 @@ class PolicyMap(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.PRIORITY_CLASSES,
                 self.tr("Priority classes"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 5,
                 False,
                 1,
@@ -89,24 +89,35 @@ class PolicyMap(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.K, self.tr("k nearest neighbours"), QgsProcessingParameterNumber.Integer, 8, False, 1
+                self.K, self.tr("k nearest neighbours"), QgsProcessingParameterNumber.Type.Integer, 8, False, 1
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.DISTANCE, self.tr("Distance band (m)"), QgsProcessingParameterNumber.Double, 2000.0, False, 0.0
+                self.DISTANCE,
+                self.tr("Distance band (m)"),
+                QgsProcessingParameterNumber.Type.Double,
+                2000.0,
+                False,
+                0.0,
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.ALPHA, self.tr("False discovery rate"), QgsProcessingParameterNumber.Double, 0.05, False, 0.0, 1.0
+                self.ALPHA,
+                self.tr("False discovery rate"),
+                QgsProcessingParameterNumber.Type.Double,
+                0.05,
+                False,
+                0.0,
+                1.0,
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.PERMUTATIONS,
                 self.tr("Permutations for pseudo p-values (0: normal approximation)"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 0,
                 False,
                 0,

@@ -58,7 +58,7 @@ class PublishToDatabase(GimpoAlgorithm):
         source = QgsProcessingParameterFile(
             self.INPUT,
             self.tr("GeoPackage (or other vector file) to publish"),
-            QgsProcessingParameterFile.File,
+            QgsProcessingParameterFile.Behavior.File,
             optional=True,
             fileFilter=self.tr("Vector files (*.gpkg *.shp *.geojson *.json *.fgb);;All files (*)"),
         )

@@ -80,7 +80,12 @@ class StatisticalMap(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.CELL_SIZE, self.tr("Grid cell size (m)"), QgsProcessingParameterNumber.Double, 500.0, False, 1.0
+                self.CELL_SIZE,
+                self.tr("Grid cell size (m)"),
+                QgsProcessingParameterNumber.Type.Double,
+                500.0,
+                False,
+                1.0,
             )
         )
         self.addParameter(
@@ -116,7 +121,7 @@ class StatisticalMap(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.CLASSES, self.tr("Number of classes"), QgsProcessingParameterNumber.Integer, 5, False, 1, 12
+                self.CLASSES, self.tr("Number of classes"), QgsProcessingParameterNumber.Type.Integer, 5, False, 1, 12
             )
         )
         self.addParameter(

@@ -258,7 +258,23 @@ def sample_applications(parcels: gpd.GeoDataFrame, rng: np.random.Generator, cou
         frame.loc[bad[3], "floor_area_above"] = round(frame.loc[bad[3], "building_area"] * 0.5, 1)
         frame.loc[bad[4], "height"] = np.nan
         frame.loc[bad[5], "pnu"] = ""
+    # 세부용도 (use_detail) as planners write it; drawn last so the columns above stay as they were.
+    details = rng.random(n)
+    frame["use_detail"] = [_detail(use, d) for use, d in zip(frame["proposed_use"], details, strict=True)]
     return frame
+
+
+DETAILS = {
+    "공동주택": ("아파트", "다세대주택", "연립주택"),
+    "공장": ("인쇄업", "금속 주조업", "식료품 제조업", ""),
+    "제2종근린생활시설": ("", "일반음식점", "단란주점"),
+    "창고시설": ("", "농업용 창고"),
+}
+
+
+def _detail(use: str, draw: float) -> str:
+    options = DETAILS.get(use)
+    return options[int(draw * len(options))] if options else ""
 
 
 def write_dem(folder: Path, bounds: tuple[float, float, float, float], resolution: float = DEM_RESOLUTION_M) -> Path:

@@ -19,8 +19,9 @@ import shapely
 import shapely.ops
 
 from ... import styles
-from ...facilities.schema import UNDERGROUND_LAYERS
+from ...facilities.schema import UNDERGROUND_LAYERS, WATER_SERVICE_LAYERS
 from ...facilities.store_io import layer_styles
+from .. import water_service
 
 SETBACK_M = 7.5  # lines stop this far from road ends: past the widest perpendicular road's lines
 LATERAL_HALF_M = 0.8
@@ -353,15 +354,47 @@ def add_layers(city, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame | p
     lines, truth = _plant(_design_lines(city, rng), rng)
     layers: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {}
     points = _manholes_and_valves(lines, rng, city.crs)
+    lines, points, service = _water_service(city, lines, points)
     for facility_type, frame in lines.items():
         table = LAYOUT[facility_type][0]
         columns = UNDERGROUND_LAYERS[table].field_names
         layers[table] = gpd.GeoDataFrame(frame[columns], geometry=frame.geometry.values, crs=city.crs)
     for table, frame in points.items():
         layers[table] = frame[[*UNDERGROUND_LAYERS[table].field_names, "geometry"]]
+    for table, frame in service.items():
+        if table in WATER_SERVICE_LAYERS:
+            frame = frame[[*WATER_SERVICE_LAYERS[table].field_names, "geometry"]]
+        layers[table] = frame
     layers["utilities_ground_truth"] = truth
     layers["planned_digs"] = _planned_digs(city, rng)
     return layers
+
+
+def _water_service(city, lines: dict, points: dict) -> tuple[dict, dict, dict]:
+    """Junction connectors and valves, valve states, feeding points, hydrants and service connections
+    (see :mod:`..water_service`), drawn from their own random stream so nothing above changes."""
+    rng = water_service.water_rng(city.seed)
+    water = lines["water"]
+    offsets = np.array([LAYOUT["water"][2][c] for c in road_class(water["width_m"].to_numpy(dtype=float))])
+    others = [frame.geometry.values for name, frame in lines.items() if name != "water"]
+    connectors, _ = water_service.connectors(water, others, offsets, SETBACK_M, rng)
+    mains = gpd.GeoDataFrame(pd.concat([water, connectors], ignore_index=True), geometry="geometry", crs=city.crs)
+    valves = water_service.existing_valve_states(points["valve_ps"], rng)
+    junction = water_service.junction_valves(connectors, rng, city.crs)
+    points = {
+        **points,
+        "valve_ps": gpd.GeoDataFrame(
+            pd.concat([valves, junction], ignore_index=True), geometry="geometry", crs=city.crs
+        ),
+    }
+    meters = water_service.service_connections(city.buildings, mains, rng, city.crs)
+    service = {
+        "wtl_serv_ps": water_service.sources(mains, rng, city.crs),
+        "wtl_fire_ps": water_service.hydrants(water, rng, city.crs),
+        "wtl_meta_ps": meters,
+        "water_breaks": water_service.reported_break(water, meters, rng, city.crs),
+    }
+    return {**lines, "water": mains}, points, service
 
 
 def _planned_digs(city, rng: np.random.Generator, count: int = 6) -> gpd.GeoDataFrame:
@@ -396,5 +429,13 @@ def _planned_digs(city, rng: np.random.Generator, count: int = 6) -> gpd.GeoData
 
 STYLES = {
     **layer_styles(),
+    "wtl_fire_ps": styles.single_symbol(styles.Symbol("marker", "#e31a1c", "#ffffff", size=2.2)),
+    "wtl_serv_ps": styles.single_symbol(
+        styles.Symbol("marker", "#08519c", "#ffffff", size=4.0), styles.label_field("srv_nam", 9, "#08306b")
+    ),
+    "wtl_meta_ps": styles.single_symbol(styles.Symbol("marker", "#6baed6", "#08519c", size=1.0)),
+    "water_breaks": styles.single_symbol(
+        styles.Symbol("marker", "#000000", "#ffffff", size=4.0), styles.label_field("break_id", 9)
+    ),
     "planned_digs": styles.single_symbol(styles.Symbol("fill", "#d7191c", "#d7191c", 0.6, opacity=0.25)),
 }
