@@ -11,10 +11,8 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputString,
-    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterPoint,
     QgsProcessingParameterString,
@@ -28,11 +26,8 @@ from ...core.cctv.route import RoadGraph
 from ...core.errors import InputError
 from ...core.progress import Progress
 from ...core.vector_io import DEFAULT_CRS
-from ..base import GimpoAlgorithm
-from ..io import read_source
-from ..outputs import DATABASE_OUTPUT_HELP, vector_output
-
-LAYERS = ("incident", "incident_cameras", "incident_views", "route", "route_cameras")
+from .. import parameters
+from ..base import GimpoAlgorithm, LayerOutput
 
 
 class IncidentCameras(GimpoAlgorithm):
@@ -52,6 +47,14 @@ class IncidentCameras(GimpoAlgorithm):
         "The CCTV whose view covers an incident's spot (a point, a lot address or a PNU), ranked by how well "
         "they see it, with the reason nearby cameras miss it; and the cameras along the route from the station, "
         "in passing order. Give VIEWS (camera_views of a gimpo:cctvcoverage run) to skip the ray casting."
+    )
+
+    MAP_LAYERS = (
+        LayerOutput("incident", "사건 지점"),
+        LayerOutput("incident_cameras", "사건 지점 CCTV (순위)"),
+        LayerOutput("incident_views", "사건 지점을 보는 CCTV 시야"),
+        LayerOutput("route", "출동 경로"),
+        LayerOutput("route_cameras", "출동 경로 CCTV (지나는 순서)"),
     )
 
     CAMERAS = "CAMERAS"
@@ -108,7 +111,7 @@ class IncidentCameras(GimpoAlgorithm):
             QgsProcessingParameterNumber(
                 self.SPOT_RADIUS,
                 self.tr("사건 지점 반경 (m)"),
-                QgsProcessingParameterNumber.Double,
+                QgsProcessingParameterNumber.Type.Double,
                 10.0,
                 False,
                 0.5,
@@ -120,13 +123,8 @@ class IncidentCameras(GimpoAlgorithm):
             QgsProcessingParameterFeatureSource(self.ROADS, self.tr("도로 중심선 (최단 경로)"), line, optional=True)
         )
         self.addParameter(QgsProcessingParameterPoint(self.STATION, self.tr("출동 지점 (소방서)"), optional=True))
-        output = QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("결과 (GeoPackage 또는 PostGIS)"), self.tr("GeoPackage (*.gpkg)")
-        )
-        output.setHelp(self.tr(DATABASE_OUTPUT_HELP))
-        self.addParameter(output)
-        for layer in LAYERS:
-            self.addOutput(QgsProcessingOutputVectorLayer(layer.upper(), layer))
+        self.addParameter(parameters.vector_destination(self, self.OUTPUT, "사건 지점 CCTV"))
+        self.add_layer_outputs()
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("요약")))
 
     def execute(
@@ -136,14 +134,10 @@ class IncidentCameras(GimpoAlgorithm):
         feedback: QgsProcessingFeedback,
         progress: Progress,
     ) -> dict[str, Any]:
-        output = vector_output(self, parameters, self.OUTPUT, context)  # checked before any work
+        output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         crs = QgsCoordinateReferenceSystem(DEFAULT_CRS)
-        text = lambda name: (self.parameterAsString(parameters, name, context) or "").strip() or None  # noqa: E731
-
-        def optional(name: str):
-            if self.parameterAsSource(parameters, name, context) is None:
-                return None
-            return read_source(self, parameters, name, context, feedback)
+        text = lambda name: self.optional_text(parameters, name, context)  # noqa: E731
+        optional = lambda name: self.optional_layer(parameters, name, context, feedback)  # noqa: E731
 
         def point(name: str) -> shapely.Point | None:
             if not text(name):
@@ -155,7 +149,7 @@ class IncidentCameras(GimpoAlgorithm):
         parcels = optional(self.PARCELS) if incident is None else None  # only an address or a PNU needs them
         spot, label = place_incident(incident, text(self.ADDRESS), text(self.PNU), parcels)
         feedback.pushInfo(self.tr("사건 위치: {}").format(label))
-        cameras = read_source(self, parameters, self.CAMERAS, context, feedback)
+        cameras = self.read_layer(parameters, self.CAMERAS, context, feedback)
         fields = CameraFields(cctv_id=text(self.ID_FIELD) or "cctv_id", agency=text(self.AGENCY_FIELD) or "agency")
         views = optional(self.VIEWS)
         if views is not None:
@@ -177,9 +171,9 @@ class IncidentCameras(GimpoAlgorithm):
         answer = answer_incident(
             index, spot, self.parameterAsDouble(parameters, self.SPOT_RADIUS, context), route, label
         )
-        layers = output.write(answer.layers(), incident_styles())
+        results = self.write_layers(output, answer.layers(), context, incident_styles())
         feedback.pushInfo(answer.sentence)
-        return {self.OUTPUT: output.given, self.SUMMARY: answer.sentence, **{k: layers[k.upper()] for k in LAYERS}}
+        return {self.OUTPUT: output.given, self.SUMMARY: answer.sentence, **results}
 
     def _route(self, parameters, context, feedback, optional, point, spot) -> shapely.LineString | None:
         given = optional(self.ROUTE)
