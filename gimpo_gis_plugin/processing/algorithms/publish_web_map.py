@@ -113,7 +113,7 @@ class PublishWebMap(GimpoAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT, self.tr("웹 지도 폴더")))
         self.addOutput(QgsProcessingOutputFolder(self.OUTPUT, self.tr("웹 지도 폴더")))
-        self.addOutput(QgsProcessingOutputFile(self.INDEX, self.tr("index.html")))
+        self.addOutput(QgsProcessingOutputFile(self.INDEX, self.tr("웹 지도 첫 화면 (index.html)")))
 
     def execute(
         self,
