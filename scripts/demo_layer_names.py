@@ -16,6 +16,7 @@ TABLE_PROPERTY = "gimpo/table"
 GROUP_TITLES = {
     "gimpo_sample_city": "표본 도시 (기초자료)",
     "tax_linkage": "재산세 과세자료 연계",
+    "tax_linkage_2027": "재산세 과세자료 연계 (2027)",
     "audit_findings_per_legal_dong": "법정동별 발견사항",
     "audit_untaxed_per_legal_dong": "법정동별 과세누락 세액",
     "audit_untaxed_policy_map": "과세누락 정책지도",
