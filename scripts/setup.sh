@@ -259,7 +259,15 @@ fi
 install_python_packages
 install_gdal_oracle
 build_translations
-bash scripts/install_web_vendor.sh  # MapLibre GL JS for the published web map (npm, pinned)
+# MapLibre GL JS for the published web map (npm, pinned). npm comes from Debian (package npm, with its
+# nodejs) unless the machine already has one (some images ship NodeSource's nodejs, which carries npm and
+# would conflict with Debian's npm package).
+if ! command -v npm > /dev/null; then
+    say "apt: installing npm (for the web map's MapLibre GL JS)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends npm
+fi
+bash scripts/install_web_vendor.sh
 stage_dev_plugin
 enable_plugin_in_profile
 say "ready ($RELEASE, $("$VENV/bin/python" -V), venv: $VENV)"
