@@ -21,6 +21,7 @@ import pyogrio
 
 from .errors import OutputError
 from .gpkg_bulk import bulk_write_layer, can_bulk_write
+from .run_outputs import put_in_place, register_temp, sweep_stale, temp_name
 
 GEOMETRY_COLUMN = "geom"
 
@@ -70,21 +71,24 @@ def check_writable(path: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds."""
+    """Yield a temporary path beside ``path``; put it onto ``path`` only if the block succeeds.
+
+    The temporary name says which process wrote it; inside a run the replacement is journalled and
+    committed with the run's other outputs (core/run_outputs.py), and temporary files of killed runs in
+    that folder are removed first.
+    """
     path = Path(path)
     check_writable(path)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=suffix or path.suffix or ".tmp", dir=path.parent or "."
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # writers (GDAL) want to create the file themselves
+    sweep_stale(path.parent if str(path.parent) else Path("."))
+    tmp = temp_name(path, "tmp", suffix or path.suffix or ".tmp")
+    register_temp(tmp)
     try:
-        yield tmp
-        os.replace(tmp, path)
+        yield tmp  # writers (GDAL) create the file themselves
+        put_in_place(tmp, path)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {path}: {exc.strerror or exc}.", "Check the disk space and permissions."
+            f"{path}을(를) 쓸 수 없습니다: {exc.strerror or exc}. Cannot write {path}.",
+            "디스크 공간과 쓰기 권한을 확인하세요. Check the disk space and permissions.",
         ) from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):

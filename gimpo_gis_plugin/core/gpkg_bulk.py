@@ -127,9 +127,7 @@ def _store_extent(db: sqlite3.Connection, name: str, bounds: np.ndarray) -> None
 
 def _store_feature_count(db: sqlite3.Connection, name: str) -> None:
     """The exact row count in gpkg_ogr_contents (GDAL's own extension table, absent in some files)."""
-    has_table = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_ogr_contents'"
-    ).fetchone()
+    has_table = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_ogr_contents'").fetchone()
     if has_table:
         db.execute(
             f'UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "{name}") '

@@ -50,6 +50,8 @@ from ..core.errors import CancelledError, GimpoError
 from ..core.paths import resource
 from ..core.progress import Progress
 from ..core.redact import redact, redact_value
+from ..core.rrn_guard import personal_data_allowed
+from ..core.run_outputs import install_sigterm_cleanup, run_transaction
 from .io import read_source
 from .outputs import VectorOutput, vector_output
 
@@ -63,6 +65,7 @@ GROUPS = {
     "database": "통합DB",
 }
 GROUP_CONTEXT = "GimpoGroups"
+PERSONAL_DATA_PARAMETER = "SHOW_PERSONAL_DATA"  # the one explicit opt-out of the writer's masking
 
 
 def progress_for(feedback: QgsProcessingFeedback | None) -> Progress:
@@ -159,8 +162,11 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
+        install_sigterm_cleanup()  # qgis_process: a SIGTERM rolls the run's outputs back before it ends
         try:
-            results = self.execute(parameters, context, feedback, progress_for(feedback))
+            # One run's outputs are committed together, or rolled back together (core/run_outputs.py).
+            with run_transaction(), personal_data_allowed(self._personal_data_asked(parameters, context)):
+                results = self.execute(parameters, context, feedback, progress_for(feedback))
         except CancelledError as exc:
             raise _failure(self.tr("취소되었습니다: 출력은 쓰지 않았습니다.")) from exc
         except GimpoError as exc:
@@ -168,6 +174,13 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         except QgsProcessingException as exc:
             raise _failure(str(exc.args[0]) if exc.args else "") from exc
         return redact_value(results)
+
+    def _personal_data_asked(self, parameters: dict[str, Any], context: QgsProcessingContext) -> bool:
+        """True only when the algorithm has a SHOW_PERSONAL_DATA parameter and the user set it: otherwise
+        the common writer masks resident-number-shaped text in every text field (core/rrn_guard.py)."""
+        if self.parameterDefinition(PERSONAL_DATA_PARAMETER) is None:
+            return False
+        return bool(self.parameterAsBool(parameters, PERSONAL_DATA_PARAMETER, context))
 
     def execute(
         self,

@@ -158,7 +158,7 @@ def kernel_density(points: PointData, options: HeatmapOptions, progress: Progres
         return _empty(options, points.crs, notes, progress)
     radius = None if points.radius is not None else _chosen_radius(points, options, notes, progress)
     grid = density_grid(points, options, radius)
-    check_size(grid, 1, 0)
+    check_size(grid, 1, 0, points=len(points))
     out = np.zeros((grid.rows, grid.cols))
     accumulate(out, grid, points, options, radius, progress.sub(0.0, 0.95))
     name = f"{KERNEL_NAMES[options.kernel]} {'scaled' if options.scaled else 'raw'}"
@@ -198,7 +198,7 @@ def time_slices(
     radius = None if points.radius is not None else _chosen_radius(points, options, notes, progress)
     grid = density_grid(points, options, radius)
     periods = sorted(set(labels.tolist()))
-    check_size(grid, len(periods), 0, "set of time slices")
+    check_size(grid, len(periods), 0, "set of time slices", len(points))
     bands = []
     for index, label in enumerate(periods):
         band = np.zeros((grid.rows, grid.cols))
