@@ -45,27 +45,35 @@ CREATE TABLE IF NOT EXISTS layer_styles (
 
 
 def check_writable(path: Path) -> None:
-    """Fail early, before any computation, when ``path`` cannot be written."""
+    """Fail early, before any computation, when ``path`` cannot be written (Korean first, then English)."""
     folder = path.parent if str(path.parent) else Path(".")
+    advice = "쓰기 권한이 있는 기존 폴더를 고르세요. Choose an existing folder you can write to."
     if not folder.is_dir():
         raise OutputError(
+            f"출력 {path}을(를) 쓸 수 없습니다: 폴더 {folder}이(가) 없습니다. "
             f"Cannot write {path}: the folder {folder} does not exist.",
-            "Choose an existing folder for the output.",
+            advice,
         )
     if not os.access(folder, os.W_OK):
         raise OutputError(
+            f"출력 {path}을(를) 쓸 수 없습니다: 폴더 {folder}에 쓰기 권한이 없습니다. "
             f"Cannot write {path}: no permission to write in {folder}.",
-            "Choose a folder you can write to.",
+            advice,
         )
     if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(f"Cannot replace {path}: the file is read-only.", "Choose another file name.")
+        raise OutputError(
+            f"{path}은(는) 읽기 전용이라 바꿀 수 없습니다. Cannot replace {path}: the file is read-only.",
+            "다른 파일 이름을 고르세요. Choose another file name.",
+        )
     try:  # permissions alone do not tell (root, read-only mounts, /proc): try to create a file there
         fd, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {path}: {exc.strerror or exc} in {folder}.", "Choose a folder you can write to."
+            f"출력 {path}을(를) 쓸 수 없습니다: {exc.strerror or exc} ({folder}). "
+            f"Cannot write {path}: {exc.strerror or exc} in {folder}.",
+            advice,
         ) from exc
 
 

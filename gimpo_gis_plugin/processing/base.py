@@ -23,6 +23,7 @@ The hook is not called ``run``: ``QgsProcessingAlgorithm.run`` is what QGIS's ow
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,17 @@ from typing import Any, ClassVar
 import geopandas as gpd
 import pandas as pd
 from qgis.core import (
+    Qgis,
     QgsApplication,
+    QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
     QgsProcessingUtils,
     QgsProject,
 )
@@ -47,6 +52,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.crs_sanity import check_in_korea, check_not_empty
 from ..core.errors import CancelledError, GimpoError
+from ..core.input_screen import screen_records
 from ..core.paths import resource
 from ..core.progress import Progress
 from ..core.redact import redact, redact_value
@@ -65,6 +71,11 @@ GROUPS = {
     "database": "통합DB",
 }
 GROUP_CONTEXT = "GimpoGroups"
+# A number parameter without a declared maximum is still refused beyond this: no distance, depth, area,
+# pixel size or count of a city comes near it, and DEPTH=1e12 or PIXEL_SIZE=1e12 would otherwise run to a
+# silent "success" (a 1 × 1 heat map, every facility "above" the dig).
+MAX_UNBOUNDED_NUMBER = 1e9
+REJECTS_LAYER = "rejected_inputs"  # every input record ends in an output or here, with its reason
 PERSONAL_DATA_PARAMETER = "SHOW_PERSONAL_DATA"  # the one explicit opt-out of the writer's masking
 
 
@@ -162,6 +173,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
+        self._rejected: list[pd.DataFrame] = []
         install_sigterm_cleanup()  # qgis_process: a SIGTERM rolls the run's outputs back before it ends
         try:
             # One run's outputs are committed together, or rolled back together (core/run_outputs.py).
@@ -173,6 +185,15 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
             raise _failure(str(exc)) from exc
         except QgsProcessingException as exc:
             raise _failure(str(exc.args[0]) if exc.args else "") from exc
+        except Exception as exc:  # a bug or an input no check foresaw: a Korean message, the stack to the log
+            QgsMessageLog.logMessage(redact(traceback.format_exc()), "Gimpo GIS", Qgis.MessageLevel.Info)
+            raise _failure(
+                self.tr(
+                    "{}: 처리 중 예기치 못한 오류가 났습니다({}: {}). 출력은 쓰지 않았습니다. 입력 레이어의 값"
+                    "(빈 값, 숫자 자리의 글자, 잘못된 도형)을 확인하세요. 계속되면 이 메시지와 QGIS 로그를 담당자에게 "
+                    "보내 주세요. Unexpected error; no output was written."
+                ).format(self.displayName(), type(exc).__name__, str(exc)[:300])
+            ) from exc
         return redact_value(results)
 
     def _personal_data_asked(self, parameters: dict[str, Any], context: QgsProcessingContext) -> bool:
@@ -190,6 +211,30 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         raise NotImplementedError
+
+    def checkParameterValues(  # noqa: N802 - QGIS API name
+        self, parameters: dict[str, Any], context: QgsProcessingContext
+    ) -> tuple[bool, str]:
+        """QGIS's own check, with a Korean message naming the parameter and its allowed range for a number
+        out of range (QGIS says only "Incorrect parameter value for DECAY", in English)."""
+        for definition in self.parameterDefinitions():
+            if not isinstance(definition, QgsProcessingParameterNumber) or definition.name() not in parameters:
+                continue
+            value = parameters[definition.name()]
+            if value in (None, ""):
+                continue
+            low, high = definition.minimum(), definition.maximum()
+            absurd = high >= 1.7e308 and _as_float(value) is not None and abs(_as_float(value)) > MAX_UNBOUNDED_NUMBER
+            if definition.checkValueIsAcceptable(value, context) and not absurd:
+                continue
+            if absurd:
+                high = MAX_UNBOUNDED_NUMBER
+            limits = f"{low:g} 이상 {high:g} 이하" if high < 1.7e308 else f"{low:g} 이상"
+            return False, (
+                f"{self.label(definition.name())} ({definition.name()}): 값 {value}은(는) 쓸 수 없습니다. "
+                f"{limits}의 숫자를 주세요. {definition.name()} must be a number from {low:g} to {high:g}."
+            )
+        return super().checkParameterValues(parameters, context)
 
     # -- inputs ------------------------------------------------------------------------------------------
 
@@ -213,7 +258,48 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         """The layer parameter ``name`` as a GeoDataFrame (io.read_source options), validated."""
         frame = read_source(self, parameters, name, context, feedback, **options)
         self.validate_layer_input(frame, name)
-        return frame
+        return self.screen_layer_records(frame, name, parameters, context, feedback)
+
+    def screen_layer_records(
+        self,
+        frame: gpd.GeoDataFrame,
+        name: str,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None,
+    ) -> gpd.GeoDataFrame:
+        """Records the algorithm cannot use are rejected (with the reason, to the rejects table written with
+        the outputs), invalid geometries repaired, counts said in Korean (core/input_screen.py). The fields
+        checked are the layer's field parameters: numeric ones for numbers, those named *ID* for ids."""
+        numeric, ids = [], []
+        for definition in self.parameterDefinitions():
+            if not isinstance(definition, QgsProcessingParameterField):
+                continue
+            if definition.parentLayerParameterName() != name:
+                continue
+            chosen = self.parameterAsString(parameters, definition.name(), context) or (
+                definition.defaultValue() if isinstance(definition.defaultValue(), str) else ""
+            )
+            if not chosen:
+                continue
+            if definition.dataType() == QgsProcessingParameterField.Numeric:
+                numeric.append(chosen)
+            elif "ID" in definition.name().upper().split("_"):
+                ids.append(chosen)
+        screened = screen_records(frame, self.label(name), numeric, ids)
+        for note in screened.notes:
+            if feedback is not None:
+                feedback.pushWarning(redact(note))
+        if len(screened.rejects):
+            self._rejected.append(screened.rejects)
+        if len(screened.frame) == 0:
+            check_not_empty(0, f"{self.label(name)} (제외 후)")
+        return screened.frame
+
+    def rejected_records(self) -> pd.DataFrame | None:
+        """Every record the run's inputs lost, with its reason (None when none was lost)."""
+        rejected = getattr(self, "_rejected", [])
+        return pd.concat(rejected, ignore_index=True) if rejected else None
 
     def optional_layer(
         self,
@@ -282,7 +368,11 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         progress: Progress | None = None,
     ) -> dict[str, str]:
         """Write the layers (one atomic GeoPackage or one database transaction), put the MAP_LAYERS among them
-        on the map, and return the layer results keyed by output id (upper-case layer names)."""
+        on the map, and return the layer results keyed by output id (upper-case layer names). The records the
+        inputs lost go with them as the ``rejected_inputs`` table (core/input_screen.py)."""
+        rejected = self.rejected_records()
+        if rejected is not None and REJECTS_LAYER not in layers:
+            layers = {**layers, REJECTS_LAYER: rejected}
         if progress is None:
             written = output.write(layers, styles, descriptions)
         else:
@@ -348,6 +438,13 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         del _POST_PROCESSORS[:-_KEEP_POST_PROCESSORS]
         details.setPostProcessor(post)
         context.addLayerToLoadOnCompletion(source, details)
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _failure(message: str) -> QgsProcessingException:

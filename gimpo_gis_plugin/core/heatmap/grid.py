@@ -54,7 +54,10 @@ def qgis_grid(extent: tuple[float, float, float, float], radius: float, pixel: f
     if not pixel > 0:
         raise InputError(f"Pixel size must be greater than 0; got {pixel}.", "Give a pixel size in metres, e.g. 10.")
     if not radius > 0:
-        raise InputError(f"Radius must be greater than 0; got {radius}.", "Give a radius in metres, e.g. 300.")
+        raise InputError(
+            f"반경(RADIUS)은 0보다 커야 합니다: {radius}. Radius must be greater than 0; got {radius}.",
+            "미터 단위 반경을 주세요(예: 300). Give a radius in metres, e.g. 300.",
+        )
     xmin, ymin, xmax, ymax = extent
     xmin, ymin, xmax, ymax = xmin - radius, ymin - radius, xmax + radius, ymax + radius
     rows = max(int(math.ceil((ymax - ymin) / pixel) + 1), 1)

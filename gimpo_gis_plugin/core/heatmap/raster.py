@@ -44,7 +44,9 @@ def write_geotiff(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write to {target.parent}: {exc.strerror}.", "Choose a folder you can write to."
+            f"출력 폴더 {target.parent}을(를) 만들거나 쓸 수 없습니다: {exc.strerror}. "
+            f"Cannot write to {target.parent}: {exc.strerror}.",
+            "쓰기 권한이 있는 폴더를 고르세요. Choose a folder you can write to.",
         ) from exc
     # atomic_path: a temporary name beside the target that GDAL creates itself (so the file follows the
     # umask like every other output), committed with the run's other outputs (core/run_outputs.py).
