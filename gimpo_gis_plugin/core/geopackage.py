@@ -131,6 +131,21 @@ def write_geopackage(
     return path
 
 
+def add_layer(path: str | Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
+    """Add (or replace) one layer in an existing GeoPackage in place, e.g. a run's rejects table written
+    after the engine's own outputs (a run's transaction keeps the previous file until it commits)."""
+    path = Path(path)
+    with contextlib.suppress(Exception):  # replacing: drop the old layer first (GDAL cannot overwrite in append)
+        if name in {n for n, _ in pyogrio.list_layers(path)}:
+            from osgeo import ogr
+
+            dataset = ogr.Open(str(path), 1)
+            index = next(i for i in range(dataset.GetLayerCount()) if dataset.GetLayer(i).GetName() == name)
+            dataset.DeleteLayer(index)
+            dataset = None
+    _write_layer(path, name, frame)
+
+
 def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
     options = {"layer": name, "driver": "GPKG", "append": path.exists()}
     geometry_type = None

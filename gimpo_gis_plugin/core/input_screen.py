@@ -59,8 +59,13 @@ def screen_records(
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
         geometry = frame.geometry
         missing = geometry.isna() | geometry.is_empty
-        if missing.all():  # a table read as a layer (no geometry at all): the geometry is not what it gives
-            missing[:] = False
+        if len(frame) and missing.all():
+            raise InputError(
+                f"{label}: 레이어의 객체 {len(frame)}개 모두 도형이 없습니다(NULL 또는 빈 도형). "
+                f"No record of {label} has a geometry.",
+                "도형이 있는 레이어를 고르거나, 좌표(도형)를 채운 뒤 다시 실행하세요. "
+                "Choose a layer with geometries, or fill them in first.",
+            )
         if missing.any():
             reject(missing, frame.geometry.name, "도형 없음 (no geometry)")
             notes.append(f"{label}: 도형이 없는 객체 {int(missing.sum())}개를 제외했습니다(제외 목록에 기록). "

@@ -41,6 +41,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingUtils,
@@ -50,8 +51,10 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtXml import QDomDocument
 
+from ..core import store
 from ..core.crs_sanity import check_in_korea, check_not_empty
 from ..core.errors import CancelledError, GimpoError
+from ..core.geopackage import add_layer
 from ..core.input_screen import screen_records
 from ..core.paths import resource
 from ..core.progress import Progress
@@ -174,11 +177,14 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
         self._rejected: list[pd.DataFrame] = []
+        self._outputs: list[VectorOutput] = []
+        self._rejects_written = False
         install_sigterm_cleanup()  # qgis_process: a SIGTERM rolls the run's outputs back before it ends
         try:
             # One run's outputs are committed together, or rolled back together (core/run_outputs.py).
             with run_transaction(), personal_data_allowed(self._personal_data_asked(parameters, context)):
                 results = self.execute(parameters, context, feedback, progress_for(feedback))
+                self._write_rejects(feedback)
         except CancelledError as exc:
             raise _failure(self.tr("취소되었습니다: 출력은 쓰지 않았습니다.")) from exc
         except GimpoError as exc:
@@ -218,6 +224,15 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         """QGIS's own check, with a Korean message naming the parameter and its allowed range for a number
         out of range (QGIS says only "Incorrect parameter value for DECAY", in English)."""
         for definition in self.parameterDefinitions():
+            if isinstance(definition, QgsProcessingParameterCrs) and self.is_given(parameters, definition.name()):
+                if not self.parameterAsCrs(parameters, definition.name(), context).isValid():
+                    return False, (
+                        f"{self.label(definition.name())} ({definition.name()}): 좌표계 "
+                        f"'{parameters[definition.name()]}'을(를) 알 수 없습니다. EPSG 코드를 확인하세요"
+                        f"(김포 자료는 보통 EPSG:5186, 또는 EPSG:5174/5179/4326). "
+                        f"Unknown CRS {parameters[definition.name()]!r}."
+                    )
+                continue
             if not isinstance(definition, QgsProcessingParameterNumber) or definition.name() not in parameters:
                 continue
             value = parameters[definition.name()]
@@ -356,7 +371,32 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
 
     def destination(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> VectorOutput:
         """The GeoPackage-or-PostGIS OUTPUT, checked before any work (outputs.vector_output)."""
-        return vector_output(self, parameters, name, context)
+        output = vector_output(self, parameters, name, context)
+        if not hasattr(self, "_outputs"):
+            self._outputs = []
+        self._outputs.append(output)
+        return output
+
+    def _write_rejects(self, feedback: QgsProcessingFeedback | None) -> None:
+        """The rejects table beside the outputs of an algorithm whose engine wrote them itself (those that
+        write through :meth:`write_layers` have it already); a raster-only algorithm logs the counts only."""
+        rejected = self.rejected_records()
+        if rejected is None or self._rejects_written or not self._outputs:
+            return
+        output = self._outputs[0]
+        if output.is_database:
+            store.write_layers(output.destination, {REJECTS_LAYER: rejected})
+        elif Path(output.destination).exists():
+            add_layer(output.destination, REJECTS_LAYER, rejected)
+        else:
+            return
+        self._rejects_written = True
+        if feedback is not None:
+            feedback.pushInfo(
+                redact(
+                    f"제외된 입력 {len(rejected)}건과 그 이유는 {output.describe()}의 {REJECTS_LAYER} 표에 있습니다."
+                )
+            )
 
     def write_layers(
         self,
@@ -373,6 +413,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         rejected = self.rejected_records()
         if rejected is not None and REJECTS_LAYER not in layers:
             layers = {**layers, REJECTS_LAYER: rejected}
+            self._rejects_written = True
         if progress is None:
             written = output.write(layers, styles, descriptions)
         else:

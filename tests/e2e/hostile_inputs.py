@@ -87,8 +87,7 @@ PERMIT_LAYERS = {"APPLICATIONS": "permit_applications", "PARCELS": "parcels", "Z
 
 def _first_numeric(uri: str) -> str:
     frame = _read(uri)
-    numeric = [c for c in frame.columns if c != "geometry" and pd.api.types.is_float_dtype(frame[c])]
-    return numeric[0]
+    return _numeric_field(frame)
 
 
 def _read(uri: str) -> gpd.GeoDataFrame:
@@ -223,6 +222,8 @@ def _with_field(mutate: Callable, parameter: str, field: str) -> Callable:
 def layer_kinds(algorithm: Any, name: str, uri: str) -> Iterator[tuple[str, Callable]]:
     frame = _read(uri)
     yield "empty", _layer_case(name, lambda f: f.iloc[0:0])
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return  # a table: the geometry kinds do not apply
     yield "null_geometry_20pct", _layer_case(name, _null_geometries)
     if frame.geom_type.dropna().str.contains("Polygon").any():
         yield "self_intersecting", _layer_case(name, _bowties)
@@ -242,9 +243,29 @@ def layer_kinds(algorithm: Any, name: str, uri: str) -> Iterator[tuple[str, Call
     for parameter, field in ids[:1]:
         label = parameter or field
         for kind, change in (("null", _set_values(field, [None])), ("duplicate", _duplicate_ids(field))):
+            if kind == "duplicate" and len(frame) < 2:
+                continue  # one record cannot share its id
             mutate = _layer_case(name, change)
             yield f"{kind}_{label}", _with_field(mutate, parameter, field) if parameter else mutate
         yield f"unsafe_{label}", _layer_case(name, _unsafe_ids(field))
+
+
+def _store_case(name: str, change: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]):
+    """A copy of a facility-store GeoPackage with ``change`` applied to every spatial layer."""
+
+    def mutate(parameters: dict[str, Any], folder: Path) -> dict[str, Any]:
+        source = Path(str(parameters[name]))
+        path = folder / f"bad_{name.lower()}.gpkg"
+        for layer, geometry_type in pyogrio.list_layers(source):
+            if layer == "layer_styles":
+                continue
+            frame = pyogrio.read_dataframe(source, layer=layer)
+            if isinstance(frame, gpd.GeoDataFrame) and geometry_type:
+                frame = change(frame)
+            pyogrio.write_dataframe(frame, path, layer=layer)
+        return {**parameters, name: str(path)}
+
+    return mutate
 
 
 def _replace(name: str, value: Any):
@@ -279,6 +300,9 @@ def cases(algorithm: Any, files: Files, folder: Path) -> Iterator[Case]:
         if isinstance(definition, QgsProcessingParameterFeatureSource) and name in baseline:
             for kind, mutate in layer_kinds(algorithm, name, str(baseline[name])):
                 yield Case(identifier, kind, name, mutate)
+        elif name == "FACILITIES" and name in baseline:  # a facility store: a GeoPackage of several layers
+            yield Case(identifier, "empty_store", name, _store_case(name, lambda f: f.iloc[0:0]))
+            yield Case(identifier, "null_geometry_20pct_store", name, _store_case(name, _null_geometries))
         elif isinstance(definition, QgsProcessingParameterNumber):
             yield Case(identifier, "zero", name, _replace(name, 0))
             yield Case(identifier, "absurd_1e12", name, _replace(name, 1e12))

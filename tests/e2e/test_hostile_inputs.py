@@ -26,7 +26,7 @@ from gimpo_gis_plugin.processing.provider import GimpoProvider
 from .hostile_inputs import BASELINES, Case, cases
 
 HANGUL = re.compile(r"[가-힣]")
-MUST_REFUSE = ("empty", "degrees_labelled_5186", "crs_999999", "read_only_folder", "missing_drive")
+MUST_REFUSE = ("empty", "empty_store", "degrees_labelled_5186", "crs_999999", "read_only_folder", "missing_drive")
 MUST_REPORT = ("null_geometry", "self_intersecting", "text_in", "negative_inf", "null_", "duplicate_", "absurd")
 KNOWN_FAILURES = Path(__file__).with_name("known_failures.txt")
 
