@@ -311,6 +311,37 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
             check_not_empty(0, f"{self.label(name)} (제외 후)")
         return screened.frame
 
+    def facility_store(
+        self,
+        parameters: dict[str, Any],
+        name: str,
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None = None,
+    ) -> Any:
+        """The facility store parameter ``name`` (a GeoPackage or PostGIS schema of the national facility
+        tables), loaded and validated by the core; refused in Korean when no usable record is left, and the
+        records it rejected counted in Korean by reason (they are in its ``rejects`` layer)."""
+        from ..core.facilities.loader import load_store
+
+        store = load_store(self.parameterAsFile(parameters, name, context))
+        kept = sum(len(frame) for frame in store.layers.values())
+        rejected = len(store.rejects)
+        if kept == 0:
+            raise GimpoError(
+                f"{self.label(name)}: 시설물 표에 쓸 수 있는 레코드가 없습니다(남은 레코드 0건, 제외 {rejected}건). "
+                "No usable facility record.",
+                "시설물 GeoPackage(WTL_PIPE_LM 등 국가 표준 표)에 도형과 속성이 채워져 있는지 확인하세요. "
+                "Check that the facility tables hold records with geometries.",
+            )
+        if rejected and feedback is not None:
+            reasons = store.rejects["reason"].astype(str).value_counts()
+            listed = ", ".join(f"{reason} {count}건" for reason, count in reasons.head(5).items())
+            feedback.pushWarning(
+                f"{self.label(name)}: 쓸 수 없는 시설물 레코드 {rejected}건을 제외했습니다({listed}); "
+                f"'rejects' 레이어에 이유와 함께 있습니다. {rejected} facility record(s) rejected."
+            )
+        return store
+
     def rejected_records(self) -> pd.DataFrame | None:
         """Every record the run's inputs lost, with its reason (None when none was lost)."""
         rejected = getattr(self, "_rejected", [])

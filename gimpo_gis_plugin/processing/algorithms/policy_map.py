@@ -101,7 +101,13 @@ class PolicyMap(GimpoAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.ALPHA, self.tr("거짓 발견율 (ALPHA)"), QgsProcessingParameterNumber.Double, 0.05, False, 0.0, 1.0
+                self.ALPHA,
+                self.tr("거짓 발견율 (ALPHA)"),
+                QgsProcessingParameterNumber.Double,
+                0.05,
+                False,
+                0.0001,
+                0.5,
             )
         )
         self.addParameter(
