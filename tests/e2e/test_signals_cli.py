@@ -35,13 +35,25 @@ def _wait_for_a_temporary_file(child: subprocess.Popen, folder: Path) -> bool:
     return False
 
 
+def _qgis_process_bin(wrapper: int) -> int:
+    """The qgis_process.bin child of the bin/qgis_process script."""
+    children = Path(f"/proc/{wrapper}/task/{wrapper}/children").read_text().split()
+    for pid in map(int, children):
+        if b"qgis_process.bin" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    raise AssertionError(f"no qgis_process.bin under {wrapper}: {children}")
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
 def test_a_stopped_run_leaves_no_temporary_file(tmp_path, stop):
     folder, cache = tmp_path / "city", tmp_path / "cache"
     child = _start(folder, cache)
     if not _wait_for_a_temporary_file(child, folder):
         pytest.skip("the run ended before a temporary file could be seen")
-    child.send_signal(stop)
+    if stop == signal.SIGKILL:  # SIGKILL cannot be passed on by the wrapper script: kill qgis_process.bin itself
+        os.kill(_qgis_process_bin(child.pid), signal.SIGKILL)
+    else:
+        child.send_signal(stop)
     child.wait()
     left = [p.name for p in folder.iterdir() if MARK in p.name]
     if stop == signal.SIGTERM:
