@@ -76,8 +76,7 @@ def screen_records(
             frame.loc[invalid, frame.geometry.name] = geometry[invalid].make_valid()
             still_empty = invalid & frame.geometry.is_empty
             reject(still_empty, frame.geometry.name, "도형 복구 불가 (geometry cannot be repaired)")
-            notes.append(f"{label}: 유효하지 않은 도형(자기 교차 등) {int(invalid.sum())}개를 "
-                         "복구했습니다(make_valid). "
+            notes.append(f"{label}: 잘못된 도형을 고쳤습니다: {int(invalid.sum())}개(자기 교차 등, make_valid). "
                          f"{int(invalid.sum())} invalid geometries repaired.")  # fmt: skip
     for column in (c for c in dict.fromkeys(numeric_fields) if c in frame):
         frame = _screen_numeric(frame, column, label, reject, notes)
