@@ -42,9 +42,16 @@ def _rejects(rows: list[dict]) -> pd.DataFrame:
 
 
 def screen_records(
-    frame: pd.DataFrame, label: str, numeric_fields: Iterable[str] = (), id_fields: Iterable[str] = ()
+    frame: pd.DataFrame,
+    label: str,
+    numeric_fields: Iterable[str] = (),
+    id_fields: Iterable[str] = (),
+    geometry_required: bool = True,
 ) -> Screened:
-    """The usable records of ``frame`` (an input named ``label``), the rejected ones and what was done."""
+    """The usable records of ``frame`` (an input named ``label``), the rejected ones and what was done.
+
+    ``geometry_required=False``: records without a geometry are kept (the algorithm places them another
+    way); invalid geometries are still repaired."""
     rows: list[dict] = []
     notes: list[str] = []
     keep = pd.Series(True, index=frame.index)
@@ -59,6 +66,8 @@ def screen_records(
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame:
         geometry = frame.geometry
         missing = geometry.isna() | geometry.is_empty
+        if not geometry_required:
+            missing[:] = False
         if len(frame) and missing.all():
             raise InputError(
                 f"{label}: 레이어의 객체 {len(frame)}개 모두 도형이 없습니다(NULL 또는 빈 도형). "

@@ -143,6 +143,9 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = "data"
     HELP = ""
     MAP_LAYERS: ClassVar[tuple[LayerOutput, ...]] = ()
+    # Layer parameters whose records may lack a geometry (placed another way, e.g. applications by PNU):
+    # the record screening does not reject those records for it.
+    GEOMETRY_OPTIONAL: ClassVar[tuple[str, ...]] = ()
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
@@ -301,7 +304,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
                 numeric.append(chosen)
             elif "ID" in definition.name().upper().split("_"):
                 ids.append(chosen)
-        screened = screen_records(frame, self.label(name), numeric, ids)
+        screened = screen_records(frame, self.label(name), numeric, ids, name not in self.GEOMETRY_OPTIONAL)
         for note in screened.notes:
             if feedback is not None:
                 feedback.pushWarning(redact(note))
@@ -415,11 +418,21 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         if rejected is None or self._rejects_written or not self._outputs:
             return
         output = self._outputs[0]
-        if output.is_database:
-            store.write_layers(output.destination, {REJECTS_LAYER: rejected})
-        elif Path(output.destination).exists():
-            add_layer(output.destination, REJECTS_LAYER, rejected)
-        else:
+        try:
+            if output.is_database:
+                store.write_layers(output.destination, {REJECTS_LAYER: rejected})
+            elif Path(output.destination).exists():
+                add_layer(output.destination, REJECTS_LAYER, rejected)
+            else:
+                return
+        except Exception as exc:  # the file held open (a rendered map), a lost connection: say so, keep the run
+            if feedback is not None:
+                feedback.pushWarning(
+                    redact(
+                        f"제외된 입력 {len(rejected)}건의 표를 {output.describe()}에 쓰지 못했습니다({exc}); "
+                        "이유별 건수는 위 경고에 있습니다."
+                    )
+                )
             return
         self._rejects_written = True
         if feedback is not None:

@@ -180,7 +180,7 @@ class Heatmap(GimpoAlgorithm):
         extent = source.sourceExtent()
         if not (crs.isValid() and not crs.isGeographic() and pixel > 0 and not extent.isNull()):
             return
-        radius = self.optional_number(parameters, self.RADIUS, context) or 0.0
+        radius = self.optional_number(parameters, self.RADIUS, context) or pixel  # automatic radius: at least 1 pixel
         bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
         if not (np.isfinite(bounds).all() and np.isfinite(radius)):
             return  # the engine refuses infinite coordinates itself

@@ -57,6 +57,7 @@ class PermitCheck(GimpoAlgorithm):
 
     APPLICATIONS = "APPLICATIONS"
     PARCELS = "PARCELS"
+    GEOMETRY_OPTIONAL = ("APPLICATIONS",)  # an application without a site is placed by its PNU
     ZONING = "ZONING"
     OVERLAYS = "OVERLAYS"
     ROADS = "ROADS"
