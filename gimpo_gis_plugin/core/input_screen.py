@@ -17,7 +17,9 @@ Rejected records go to a table (:data:`REJECT_COLUMNS`) that the adapter writes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -27,6 +29,44 @@ import pandas as pd
 from .errors import InputError
 
 REJECT_COLUMNS = ("input", "row", "field", "value", "reason")
+REJECTS_LAYER = "rejected_inputs"  # every input record ends in an output or here, with its reason
+_RUN = threading.local()
+
+
+@contextlib.contextmanager
+def collecting_rejects() -> Iterator[None]:
+    """Within a run: rejected records are kept until the run's first write (``store.write_layers``), which
+    adds them as the ``rejected_inputs`` table to the outputs, whichever module writes them."""
+    _RUN.pending, _RUN.written = [], False
+    try:
+        yield
+    finally:
+        _RUN.pending, _RUN.written = [], False
+
+
+def add_rejects(rejects: pd.DataFrame) -> None:
+    if len(rejects) and hasattr(_RUN, "pending"):
+        _RUN.pending.append(rejects)
+
+
+def pending_rejects() -> pd.DataFrame | None:
+    pending = getattr(_RUN, "pending", [])
+    return pd.concat(pending, ignore_index=True) if pending else None
+
+
+def rejects_written() -> bool:
+    return bool(getattr(_RUN, "written", False))
+
+
+def with_rejects(layers: Mapping[str, pd.DataFrame]) -> Mapping[str, pd.DataFrame]:
+    """``layers`` plus the run's rejects table, the first time a run writes (later writes: as given)."""
+    rejected = pending_rejects()
+    if rejected is None or rejects_written() or REJECTS_LAYER in layers:
+        return layers
+    _RUN.written = True
+    return {**layers, REJECTS_LAYER: rejected}
+
+
 MAX_MAGNITUDE = 1e15  # beyond any area, amount or length of a city (1e308 is a typing slip or a sentinel)
 
 
@@ -135,4 +175,14 @@ def _screen_numeric(frame, column, label, reject, notes):
     return frame
 
 
-__all__ = ["REJECT_COLUMNS", "Screened", "screen_records"]
+__all__ = [
+    "REJECTS_LAYER",
+    "REJECT_COLUMNS",
+    "Screened",
+    "add_rejects",
+    "collecting_rejects",
+    "pending_rejects",
+    "rejects_written",
+    "screen_records",
+    "with_rejects",
+]

@@ -55,7 +55,14 @@ from ..core import store
 from ..core.crs_sanity import check_in_korea, check_not_empty
 from ..core.errors import CancelledError, GimpoError
 from ..core.geopackage import add_layer
-from ..core.input_screen import screen_records
+from ..core.input_screen import (
+    REJECTS_LAYER,
+    add_rejects,
+    collecting_rejects,
+    pending_rejects,
+    rejects_written,
+    screen_records,
+)
 from ..core.paths import resource
 from ..core.progress import Progress
 from ..core.redact import redact, redact_value
@@ -78,7 +85,6 @@ GROUP_CONTEXT = "GimpoGroups"
 # pixel size or count of a city comes near it, and DEPTH=1e12 or PIXEL_SIZE=1e12 would otherwise run to a
 # silent "success" (a 1 × 1 heat map, every facility "above" the dig).
 MAX_UNBOUNDED_NUMBER = 1e9
-REJECTS_LAYER = "rejected_inputs"  # every input record ends in an output or here, with its reason
 PERSONAL_DATA_PARAMETER = "SHOW_PERSONAL_DATA"  # the one explicit opt-out of the writer's masking
 
 
@@ -179,13 +185,15 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
-        self._rejected: list[pd.DataFrame] = []
         self._outputs: list[VectorOutput] = []
-        self._rejects_written = False
         install_sigterm_cleanup()  # qgis_process: a SIGTERM rolls the run's outputs back before it ends
         try:
             # One run's outputs are committed together, or rolled back together (core/run_outputs.py).
-            with run_transaction(), personal_data_allowed(self._personal_data_asked(parameters, context)):
+            with (
+                run_transaction(),
+                collecting_rejects(),
+                personal_data_allowed(self._personal_data_asked(parameters, context)),
+            ):
                 results = self.execute(parameters, context, feedback, progress_for(feedback))
                 self._write_rejects(feedback)
         except CancelledError as exc:
@@ -308,8 +316,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         for note in screened.notes:
             if feedback is not None:
                 feedback.pushWarning(redact(note))
-        if len(screened.rejects):
-            self._rejected.append(screened.rejects)
+        add_rejects(screened.rejects)
         if len(screened.frame) == 0:
             check_not_empty(0, f"{self.label(name)} (제외 후)")
         return screened.frame
@@ -347,8 +354,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
 
     def rejected_records(self) -> pd.DataFrame | None:
         """Every record the run's inputs lost, with its reason (None when none was lost)."""
-        rejected = getattr(self, "_rejected", [])
-        return pd.concat(rejected, ignore_index=True) if rejected else None
+        return pending_rejects()
 
     def optional_layer(
         self,
@@ -415,7 +421,7 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         """The rejects table beside the outputs of an algorithm whose engine wrote them itself (those that
         write through :meth:`write_layers` have it already); a raster-only algorithm logs the counts only."""
         rejected = self.rejected_records()
-        if rejected is None or self._rejects_written or not self._outputs:
+        if rejected is None or rejects_written() or not self._outputs:
             return
         output = self._outputs[0]
         try:
@@ -434,7 +440,6 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
                     )
                 )
             return
-        self._rejects_written = True
         if feedback is not None:
             feedback.pushInfo(
                 redact(
@@ -454,10 +459,6 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         """Write the layers (one atomic GeoPackage or one database transaction), put the MAP_LAYERS among them
         on the map, and return the layer results keyed by output id (upper-case layer names). The records the
         inputs lost go with them as the ``rejected_inputs`` table (core/input_screen.py)."""
-        rejected = self.rejected_records()
-        if rejected is not None and REJECTS_LAYER not in layers:
-            layers = {**layers, REJECTS_LAYER: rejected}
-            self._rejects_written = True
         if progress is None:
             written = output.write(layers, styles, descriptions)
         else:

@@ -23,6 +23,7 @@ import pyogrio
 
 from ..errors import InputError
 from ..geopackage import check_writable, read_embedded_style, write_geopackage
+from ..input_screen import with_rejects
 from ..progress import SILENT, Progress
 from ..rrn_guard import is_personal_data_allowed, mask_resident_numbers
 from .destination import PostgresTarget, is_postgres, parse_postgres
@@ -68,7 +69,7 @@ def write_layers(
     unknown = set(styles) - set(layers)
     if unknown:
         raise ValueError(f"styles given for layers that are not written: {sorted(unknown)}")
-    layers = _guard_personal_data(layers, progress)
+    layers = _guard_personal_data(with_rejects(layers), progress)
     if not is_postgres(destination):
         return str(write_geopackage(Path(destination), layers, styles, descriptions))
     target = parse_postgres(str(destination)).with_schema(schema)
