@@ -21,6 +21,7 @@ import pyogrio
 
 from .errors import OutputError
 from .gpkg_bulk import bulk_write_layer, can_bulk_write
+from .run_outputs import put_in_place, register_temp, sweep_stale, temp_name
 
 GEOMETRY_COLUMN = "geom"
 
@@ -44,47 +45,58 @@ CREATE TABLE IF NOT EXISTS layer_styles (
 
 
 def check_writable(path: Path) -> None:
-    """Fail early, before any computation, when ``path`` cannot be written."""
+    """Fail early, before any computation, when ``path`` cannot be written (Korean first, then English)."""
     folder = path.parent if str(path.parent) else Path(".")
+    advice = "쓰기 권한이 있는 기존 폴더를 고르세요. Choose an existing folder you can write to."
     if not folder.is_dir():
         raise OutputError(
+            f"출력 {path}을(를) 쓸 수 없습니다: 폴더 {folder}이(가) 없습니다. "
             f"Cannot write {path}: the folder {folder} does not exist.",
-            "Choose an existing folder for the output.",
+            advice,
         )
     if not os.access(folder, os.W_OK):
         raise OutputError(
+            f"출력 {path}을(를) 쓸 수 없습니다: 폴더 {folder}에 쓰기 권한이 없습니다. "
             f"Cannot write {path}: no permission to write in {folder}.",
-            "Choose a folder you can write to.",
+            advice,
         )
     if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(f"Cannot replace {path}: the file is read-only.", "Choose another file name.")
+        raise OutputError(
+            f"{path}은(는) 읽기 전용이라 바꿀 수 없습니다. Cannot replace {path}: the file is read-only.",
+            "다른 파일 이름을 고르세요. Choose another file name.",
+        )
     try:  # permissions alone do not tell (root, read-only mounts, /proc): try to create a file there
         fd, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {path}: {exc.strerror or exc} in {folder}.", "Choose a folder you can write to."
+            f"출력 {path}을(를) 쓸 수 없습니다: {exc.strerror or exc} ({folder}). "
+            f"Cannot write {path}: {exc.strerror or exc} in {folder}.",
+            advice,
         ) from exc
 
 
 @contextlib.contextmanager
 def atomic_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds."""
+    """Yield a temporary path beside ``path``; put it onto ``path`` only if the block succeeds.
+
+    The temporary name says which process wrote it; inside a run the replacement is journalled and
+    committed with the run's other outputs (core/run_outputs.py), and temporary files of killed runs in
+    that folder are removed first.
+    """
     path = Path(path)
     check_writable(path)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=suffix or path.suffix or ".tmp", dir=path.parent or "."
-    )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # writers (GDAL) want to create the file themselves
+    sweep_stale(path.parent if str(path.parent) else Path("."))
+    tmp = temp_name(path, "tmp", suffix or path.suffix or ".tmp")
+    register_temp(tmp)
     try:
-        yield tmp
-        os.replace(tmp, path)
+        yield tmp  # writers (GDAL) create the file themselves
+        put_in_place(tmp, path)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {path}: {exc.strerror or exc}.", "Check the disk space and permissions."
+            f"{path}을(를) 쓸 수 없습니다: {exc.strerror or exc}. Cannot write {path}.",
+            "디스크 공간과 쓰기 권한을 확인하세요. Check the disk space and permissions.",
         ) from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):
@@ -117,6 +129,21 @@ def write_geopackage(
         if descriptions:
             _describe_layers(tmp, {name: text for name, text in descriptions.items() if name in layers})
     return path
+
+
+def add_layer(path: str | Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
+    """Add (or replace) one layer in an existing GeoPackage in place, e.g. a run's rejects table written
+    after the engine's own outputs (a run's transaction keeps the previous file until it commits)."""
+    path = Path(path)
+    with contextlib.suppress(Exception):  # replacing: drop the old layer first (GDAL cannot overwrite in append)
+        if name in {n for n, _ in pyogrio.list_layers(path)}:
+            from osgeo import ogr
+
+            dataset = ogr.Open(str(path), 1)
+            index = next(i for i in range(dataset.GetLayerCount()) if dataset.GetLayer(i).GetName() == name)
+            dataset.DeleteLayer(index)
+            dataset = None
+    _write_layer(path, name, frame)
 
 
 def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:

@@ -23,6 +23,7 @@ The hook is not called ``run``: ``QgsProcessingAlgorithm.run`` is what QGIS's ow
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,18 @@ from typing import Any, ClassVar
 import geopandas as gpd
 import pandas as pd
 from qgis.core import (
+    Qgis,
     QgsApplication,
+    QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
     QgsProcessingUtils,
     QgsProject,
 )
@@ -45,11 +51,23 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtXml import QDomDocument
 
+from ..core import store
 from ..core.crs_sanity import check_in_korea, check_not_empty
 from ..core.errors import CancelledError, GimpoError
+from ..core.geopackage import add_layer
+from ..core.input_screen import (
+    REJECTS_LAYER,
+    add_rejects,
+    collecting_rejects,
+    pending_rejects,
+    rejects_written,
+    screen_records,
+)
 from ..core.paths import resource
 from ..core.progress import Progress
 from ..core.redact import redact, redact_value
+from ..core.rrn_guard import personal_data_allowed
+from ..core.run_outputs import install_sigterm_cleanup, run_transaction
 from .io import read_source
 from .outputs import VectorOutput, vector_output
 
@@ -63,6 +81,11 @@ GROUPS = {
     "database": "통합DB",
 }
 GROUP_CONTEXT = "GimpoGroups"
+# A number parameter without a declared maximum is still refused beyond this: no distance, depth, area,
+# pixel size or count of a city comes near it, and DEPTH=1e12 or PIXEL_SIZE=1e12 would otherwise run to a
+# silent "success" (a 1 × 1 heat map, every facility "above" the dig).
+MAX_UNBOUNDED_NUMBER = 1e9
+PERSONAL_DATA_PARAMETER = "SHOW_PERSONAL_DATA"  # the one explicit opt-out of the writer's masking
 
 
 def progress_for(feedback: QgsProcessingFeedback | None) -> Progress:
@@ -126,6 +149,9 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
     GROUP_ID = "data"
     HELP = ""
     MAP_LAYERS: ClassVar[tuple[LayerOutput, ...]] = ()
+    # Layer parameters whose records may lack a geometry (placed another way, e.g. applications by PNU):
+    # the record screening does not reject those records for it.
+    GEOMETRY_OPTIONAL: ClassVar[tuple[str, ...]] = ()
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
@@ -159,15 +185,40 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
+        self._outputs: list[VectorOutput] = []
+        install_sigterm_cleanup()  # qgis_process: a SIGTERM rolls the run's outputs back before it ends
         try:
-            results = self.execute(parameters, context, feedback, progress_for(feedback))
+            # One run's outputs are committed together, or rolled back together (core/run_outputs.py).
+            with (
+                run_transaction(),
+                collecting_rejects(),
+                personal_data_allowed(self._personal_data_asked(parameters, context)),
+            ):
+                results = self.execute(parameters, context, feedback, progress_for(feedback))
+                self._write_rejects(feedback)
         except CancelledError as exc:
             raise _failure(self.tr("취소되었습니다: 출력은 쓰지 않았습니다.")) from exc
         except GimpoError as exc:
             raise _failure(str(exc)) from exc
         except QgsProcessingException as exc:
             raise _failure(str(exc.args[0]) if exc.args else "") from exc
+        except Exception as exc:  # a bug or an input no check foresaw: a Korean message, the stack to the log
+            QgsMessageLog.logMessage(redact(traceback.format_exc()), "Gimpo GIS", Qgis.MessageLevel.Info)
+            raise _failure(
+                self.tr(
+                    "{}: 처리 중 예기치 못한 오류가 났습니다({}: {}). 출력은 쓰지 않았습니다. 입력 레이어의 값"
+                    "(빈 값, 숫자 자리의 글자, 잘못된 도형)을 확인하세요. 계속되면 이 메시지와 QGIS 로그를 담당자에게 "
+                    "보내 주세요. Unexpected error; no output was written."
+                ).format(self.displayName(), type(exc).__name__, str(exc)[:300])
+            ) from exc
         return redact_value(results)
+
+    def _personal_data_asked(self, parameters: dict[str, Any], context: QgsProcessingContext) -> bool:
+        """True only when the algorithm has a SHOW_PERSONAL_DATA parameter and the user set it: otherwise
+        the common writer masks resident-number-shaped text in every text field (core/rrn_guard.py)."""
+        if self.parameterDefinition(PERSONAL_DATA_PARAMETER) is None:
+            return False
+        return bool(self.parameterAsBool(parameters, PERSONAL_DATA_PARAMETER, context))
 
     def execute(
         self,
@@ -177,6 +228,39 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         raise NotImplementedError
+
+    def checkParameterValues(  # noqa: N802 - QGIS API name
+        self, parameters: dict[str, Any], context: QgsProcessingContext
+    ) -> tuple[bool, str]:
+        """QGIS's own check, with a Korean message naming the parameter and its allowed range for a number
+        out of range (QGIS says only "Incorrect parameter value for DECAY", in English)."""
+        for definition in self.parameterDefinitions():
+            if isinstance(definition, QgsProcessingParameterCrs) and self.is_given(parameters, definition.name()):
+                if not self.parameterAsCrs(parameters, definition.name(), context).isValid():
+                    return False, (
+                        f"{self.label(definition.name())} ({definition.name()}): 좌표계 "
+                        f"'{parameters[definition.name()]}'을(를) 알 수 없습니다. EPSG 코드를 확인하세요"
+                        f"(김포 자료는 보통 EPSG:5186, 또는 EPSG:5174/5179/4326). "
+                        f"Unknown CRS {parameters[definition.name()]!r}."
+                    )
+                continue
+            if not isinstance(definition, QgsProcessingParameterNumber) or definition.name() not in parameters:
+                continue
+            value = parameters[definition.name()]
+            if value in (None, ""):
+                continue
+            low, high = definition.minimum(), definition.maximum()
+            absurd = high >= 1.7e308 and _as_float(value) is not None and abs(_as_float(value)) > MAX_UNBOUNDED_NUMBER
+            if definition.checkValueIsAcceptable(value, context) and not absurd:
+                continue
+            if absurd:
+                high = MAX_UNBOUNDED_NUMBER
+            limits = f"{low:g} 이상 {high:g} 이하" if high < 1.7e308 else f"{low:g} 이상"
+            return False, (
+                f"{self.label(definition.name())} ({definition.name()}): 값 {value}은(는) 쓸 수 없습니다. "
+                f"{limits}의 숫자를 주세요. {definition.name()} must be a number from {low:g} to {high:g}."
+            )
+        return super().checkParameterValues(parameters, context)
 
     # -- inputs ------------------------------------------------------------------------------------------
 
@@ -200,7 +284,77 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         """The layer parameter ``name`` as a GeoDataFrame (io.read_source options), validated."""
         frame = read_source(self, parameters, name, context, feedback, **options)
         self.validate_layer_input(frame, name)
-        return frame
+        return self.screen_layer_records(frame, name, parameters, context, feedback)
+
+    def screen_layer_records(
+        self,
+        frame: gpd.GeoDataFrame,
+        name: str,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None,
+    ) -> gpd.GeoDataFrame:
+        """Records the algorithm cannot use are rejected (with the reason, to the rejects table written with
+        the outputs), invalid geometries repaired, counts said in Korean (core/input_screen.py). The fields
+        checked are the layer's field parameters: numeric ones for numbers, those named *ID* for ids."""
+        numeric, ids = [], []
+        for definition in self.parameterDefinitions():
+            if not isinstance(definition, QgsProcessingParameterField):
+                continue
+            if definition.parentLayerParameterName() != name:
+                continue
+            chosen = self.parameterAsString(parameters, definition.name(), context) or (
+                definition.defaultValue() if isinstance(definition.defaultValue(), str) else ""
+            )
+            if not chosen:
+                continue
+            if definition.dataType() == QgsProcessingParameterField.DataType.Numeric:
+                numeric.append(chosen)
+            elif "ID" in definition.name().upper().split("_"):
+                ids.append(chosen)
+        screened = screen_records(frame, self.label(name), numeric, ids, name not in self.GEOMETRY_OPTIONAL)
+        for note in screened.notes:
+            if feedback is not None:
+                feedback.pushWarning(redact(note))
+        add_rejects(screened.rejects)
+        if len(screened.frame) == 0:
+            check_not_empty(0, f"{self.label(name)} (제외 후)")
+        return screened.frame
+
+    def facility_store(
+        self,
+        parameters: dict[str, Any],
+        name: str,
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback | None = None,
+    ) -> Any:
+        """The facility store parameter ``name`` (a GeoPackage or PostGIS schema of the national facility
+        tables), loaded and validated by the core; refused in Korean when no usable record is left, and the
+        records it rejected counted in Korean by reason (they are in its ``rejects`` layer)."""
+        from ..core.facilities.loader import load_store
+
+        store = load_store(self.parameterAsFile(parameters, name, context))
+        kept = sum(len(frame) for frame in store.layers.values())
+        rejected = len(store.rejects)
+        if kept == 0:
+            raise GimpoError(
+                f"{self.label(name)}: 시설물 표에 쓸 수 있는 레코드가 없습니다(남은 레코드 0건, 제외 {rejected}건). "
+                "No usable facility record.",
+                "시설물 GeoPackage(WTL_PIPE_LM 등 국가 표준 표)에 도형과 속성이 채워져 있는지 확인하세요. "
+                "Check that the facility tables hold records with geometries.",
+            )
+        if rejected and feedback is not None:
+            reasons = store.rejects["reason"].astype(str).value_counts()
+            listed = ", ".join(f"{reason} {count}건" for reason, count in reasons.head(5).items())
+            feedback.pushWarning(
+                f"{self.label(name)}: 쓸 수 없는 시설물 레코드 {rejected}건을 제외했습니다({listed}); "
+                f"'rejects' 레이어에 이유와 함께 있습니다. {rejected} facility record(s) rejected."
+            )
+        return store
+
+    def rejected_records(self) -> pd.DataFrame | None:
+        """Every record the run's inputs lost, with its reason (None when none was lost)."""
+        return pending_rejects()
 
     def optional_layer(
         self,
@@ -257,7 +411,41 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
 
     def destination(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> VectorOutput:
         """The GeoPackage-or-PostGIS OUTPUT, checked before any work (outputs.vector_output)."""
-        return vector_output(self, parameters, name, context)
+        output = vector_output(self, parameters, name, context)
+        if not hasattr(self, "_outputs"):
+            self._outputs = []
+        self._outputs.append(output)
+        return output
+
+    def _write_rejects(self, feedback: QgsProcessingFeedback | None) -> None:
+        """The rejects table beside the outputs of an algorithm whose engine wrote them itself (those that
+        write through :meth:`write_layers` have it already); a raster-only algorithm logs the counts only."""
+        rejected = self.rejected_records()
+        if rejected is None or rejects_written() or not self._outputs:
+            return
+        output = self._outputs[0]
+        try:
+            if output.is_database:
+                store.write_layers(output.destination, {REJECTS_LAYER: rejected})
+            elif Path(output.destination).exists():
+                add_layer(output.destination, REJECTS_LAYER, rejected)
+            else:
+                return
+        except Exception as exc:  # the file held open (a rendered map), a lost connection: say so, keep the run
+            if feedback is not None:
+                feedback.pushWarning(
+                    redact(
+                        f"제외된 입력 {len(rejected)}건의 표를 {output.describe()}에 쓰지 못했습니다({exc}); "
+                        "이유별 건수는 위 경고에 있습니다."
+                    )
+                )
+            return
+        if feedback is not None:
+            feedback.pushInfo(
+                redact(
+                    f"제외된 입력 {len(rejected)}건과 그 이유는 {output.describe()}의 {REJECTS_LAYER} 표에 있습니다."
+                )
+            )
 
     def write_layers(
         self,
@@ -269,7 +457,8 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         progress: Progress | None = None,
     ) -> dict[str, str]:
         """Write the layers (one atomic GeoPackage or one database transaction), put the MAP_LAYERS among them
-        on the map, and return the layer results keyed by output id (upper-case layer names)."""
+        on the map, and return the layer results keyed by output id (upper-case layer names). The records the
+        inputs lost go with them as the ``rejected_inputs`` table (core/input_screen.py)."""
         if progress is None:
             written = output.write(layers, styles, descriptions)
         else:
@@ -335,6 +524,13 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         del _POST_PROCESSORS[:-_KEEP_POST_PROCESSORS]
         details.setPostProcessor(post)
         context.addLayerToLoadOnCompletion(source, details)
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _failure(message: str) -> QgsProcessingException:

@@ -21,10 +21,12 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
 from ..core.errors import OutputError
+from ..core.file_names import UniqueFileNames
 from ..core.geopackage import atomic_path
 from ..core.permits import PermitResult
-from ..core.permits.report import application_page, index_page, page_names, replace_manifest
+from ..core.permits.report import application_page, index_page
 from ..core.progress import Progress
+from ..core.run_outputs import staged_folder
 
 MAP_SIZE = QSize(760, 520)
 MARGIN_M = 60.0
@@ -51,13 +53,6 @@ def _render(settings: QgsMapSettings, path: Path) -> None:
         raise OutputError(f"Cannot write the map image {path}.", "Check the report folder's permissions.")
 
 
-def _remove_stale_pages(folder: Path, keep: set[str]) -> None:
-    """Pages and maps of an earlier run into the same folder that this run does not write again (only
-    those the earlier run recorded: the user's own files in the folder are left alone)."""
-    for name in replace_manifest(folder, keep | {"index.html"}):
-        (folder / name).unlink(missing_ok=True)
-
-
 def write_reports(
     folder: Path,
     site_layer: tuple[str, str],
@@ -72,9 +67,24 @@ def write_reports(
     maps show the sites with the style stored with them.
     """
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        with staged_folder(folder) as staging:  # replaced whole: no page of an earlier run stays
+            _write_pages(staging, site_layer, result, layers, limit, progress)
     except OSError as exc:
-        raise OutputError(f"Cannot create the report folder {folder}: {exc.strerror}.") from exc
+        raise OutputError(
+            f"보고서 폴더 {folder}을(를) 쓸 수 없습니다: {exc.strerror or exc}. Cannot write the report folder.",
+            "쓰기 권한이 있는 폴더를 고르세요. Choose a folder you can write to.",
+        ) from exc
+    return folder
+
+
+def _write_pages(
+    folder: Path,
+    site_layer: tuple[str, str],
+    result: PermitResult,
+    layers: dict[str, QgsVectorLayer],
+    limit: int,
+    progress: Progress,
+) -> None:
     site = QgsVectorLayer(site_layer[0], "site", site_layer[1])
     context_layers = [_fresh(layers.get(k), k) for k in ("roads", "parcels", "overlays", "zoning")]
     parcels = context_layers[1]
@@ -91,17 +101,12 @@ def write_reports(
     summary = result.summary
     pages: dict[str, str] = {}
     findings = result.findings.groupby("application_id", sort=False)
-    names = page_names([str(i) for i in summary["application_id"]])
-    count = min(limit, len(summary))
-    written = {
-        f"{names[str(summary.iloc[p]['application_id'])]}{ext}" for p in range(count) for ext in (".html", ".png")
-    }
-    _remove_stale_pages(folder, written)
+    unique_name = UniqueFileNames()  # 2026/001, 2026_001 and 2026:001 get three pages, not one
     for position in range(min(limit, len(summary))):
         progress.set(position / max(1, min(limit, len(summary))))
         row = summary.iloc[position]
         app_id = str(row["application_id"])
-        name = names[app_id]
+        name = unique_name(app_id, "application")
         image = None
         if row.geometry is not None:
             minx, miny, maxx, maxy = row.geometry.bounds
@@ -115,4 +120,3 @@ def write_reports(
         pages[app_id] = f"{name}.html"
     with atomic_path(folder / "index.html") as tmp:
         tmp.write_text(index_page(summary, pages, result.rules_version), encoding="utf-8")
-    return folder

@@ -187,7 +187,7 @@ def test_too_large_a_raster_states_size_and_memory(monkeypatch):
     with pytest.raises(InputError, match=r"cells .*limit 25,000 × 25,000.*GiB"):
         kernel_density(far, HeatmapOptions(10.0, 100.0))
     monkeypatch.setattr(grid_module, "available_memory_bytes", lambda: 64 * 2**20)
-    with pytest.raises(InputError, match=r"needs about .* GiB of memory, but only 0.1 GiB is free"):
+    with pytest.raises(InputError, match=r"메모리가 약 .* GiB 필요.*쓸 수 있는 메모리는 0.06 GiB"):
         kernel_density(
             points_from_arrays(np.array([0.0, 50_000.0]), np.array([0.0, 50_000.0]), CRS), HeatmapOptions(10.0, 100.0)
         )

@@ -125,7 +125,7 @@ def test_cp949_shapefile_without_cpg_and_an_invalid_parcel(qgis_algorithm, sampl
         "gimpo:linktaxledger", PARCELS=shp, LEDGER=sample_city_files["ledger_csv"], OUTPUT=tmp_path / "s.gpkg"
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert "잘못된 도형을 고쳤습니다: 필지 1개" in run.stdout
+    assert "잘못된 도형을 고쳤습니다: 1개" in run.stdout  # the shared record screening (core/input_screen.py)
     out = gpd.read_file(run.results["OUTPUT"], layer="parcels_tax")
     assert len(out) == 300
     assert out["JIBUN"].tolist() == parcels["JIBUN"].tolist()  # Korean 지목 read right from the CP949 DBF

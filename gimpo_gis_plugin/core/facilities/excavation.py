@@ -234,8 +234,10 @@ def dig_polygons(geometries: gpd.GeoSeries, width_m: float | None) -> np.ndarray
     other = ~(polygons | lines)
     if other.any():
         raise InputError(
+            f"굴착 레이어에 면도 선도 아닌 객체가 {int(other.sum())}개 있습니다. "
             f"The dig layer has {int(other.sum())} feature(s) that are neither polygons nor lines "
             f"(e.g. a {shapely.get_type_id(geoms[other][0])!s}-type geometry).",
+            "굴착 범위를 면으로, 또는 굴착 폭과 함께 선으로 그리세요. "
             "Draw digs as polygons, or as lines with a trench width.",
         )
     return result
@@ -289,7 +291,10 @@ def _dig_depths(digs: gpd.GeoDataFrame, depth_m: float, depth_field: str | None)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputError(
+            f"굴착 레이어 {row + 1}번째 객체: 깊이 필드 {depth_field} 값 {digs[depth_field].iat[row]!r}은(는) "
+            f"0보다 큰 미터 값이 아닙니다. "
             f"Dig feature {row + 1}: {depth_field} = {digs[depth_field].iat[row]!r} is not a depth in metres > 0.",
+            "모든 굴착의 깊이를 채우거나, 깊이 필드를 비워 한 깊이(DEPTH)를 쓰세요. "
             "Fill the depth of every dig, or leave the depth field empty to use one depth for all.",
         )
     return values

@@ -99,6 +99,8 @@ def load_store(
     rejects: list[dict] = []
     for name, frame in frames.items():
         spec = tables[name]
+        if len(frame) == 0:  # an empty table is as good as an absent one (its masks have no boolean dtype)
+            continue
         kept, layer_issues, layer_rejects = validate_layer(spec, frame, today or date.today())
         layers[name] = kept
         issues.extend(layer_issues)

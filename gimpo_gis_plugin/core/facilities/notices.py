@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import OutputError
+from ..file_names import UniqueFileNames
 from ..geopackage import atomic_path
+from ..run_outputs import staged_folder
 
 _STYLE = (
     "body{font-family:'NanumGothic','Malgun Gothic',sans-serif;margin:2em;color:#222}"
@@ -47,13 +50,33 @@ def write_notices(
     the shut-off plan (core.water.dig_join) when a dig reaches a water main."""
     extra_sections = extra_sections or {}
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with staged_folder(folder) as staging:
+            _write_into(staging, impact, dig_info, rules_confirmed, extra_sections)
+    except OSError as exc:
+        raise OutputError(
+            f"통보서 폴더 {folder}을(를) 쓸 수 없습니다: {exc.strerror or exc}. Cannot write the notices folder.",
+            "쓰기 권한이 있는 폴더를 고르세요. Choose a folder you can write to.",
+        ) from exc
+    names = sorted(p.name for p in folder.iterdir())
+    return [folder / "index.html", *(folder / n for n in names if n != "index.html")]
+
+
+def _write_into(
+    folder: Path,
+    impact: pd.DataFrame,
+    dig_info: pd.DataFrame,
+    rules_confirmed: bool,
+    extra_sections: Mapping[str, str],
+) -> None:
+    """The pages into a new folder (staged_folder swaps it in whole: no page of an earlier run stays)."""
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     written = []
+    names = UniqueFileNames()
     agencies = sorted(impact["agency"].unique()) if len(impact) else []
     for number, agency in enumerate(agencies, start=1):
         rows = impact[impact["agency"] == agency]
-        path = folder / f"notice_{number:02d}_{_slug(agency)}.html"
+        path = folder / f"notice_{number:02d}_{names(_slug(agency), 'agency')}.html"
         with atomic_path(path) as tmp:
             page = _notice(agency, rows, dig_info, stamp, rules_confirmed)
             page = page.replace("</body></html>", f"{extra_sections.get(agency, '')}</body></html>")
@@ -72,7 +95,6 @@ def write_notices(
             f"<p>{stamp}</p><ul>{body}</ul></body></html>",
             encoding="utf-8",
         )
-    return [index, *written]
 
 
 def _grade(row) -> str:

@@ -68,10 +68,22 @@ def prepare_points(points: PointData, progress: Progress = SILENT) -> tuple[Poin
         )
     finite = np.isfinite(points.x) & np.isfinite(points.y)
     if (~finite).any():
-        notes.append(f"{int((~finite).sum())} point(s) without usable coordinates were left out.")
+        notes.append(
+            f"좌표가 없거나 쓸 수 없는 점 {int((~finite).sum())}개를 제외했습니다. "
+            f"{int((~finite).sum())} point(s) without usable coordinates were left out."
+        )
         points = points.subset(finite)
+    if points.radius is not None and (points.radius <= 0).any():
+        unusable = int((points.radius <= 0).sum())
+        notes.append(
+            f"반경 값이 없거나 0 이하, 무한대인 점 {unusable}개는 히트맵에 더하지 않습니다. "
+            f"{unusable} point(s) with a missing, zero, negative or infinite radius add nothing."
+        )
     if points.null_weights:
-        notes.append(f"{points.null_weights} point(s) have no weight; they count as weight 0 (as in QGIS).")
+        notes.append(
+            f"가중치가 없는 점 {points.null_weights}개는 가중치 0으로 셉니다(QGIS와 같음). "
+            f"{points.null_weights} point(s) have no weight; they count as weight 0 (as in QGIS)."
+        )
     for note in notes:
         progress.warn(note)
     return points, notes
@@ -80,7 +92,11 @@ def prepare_points(points: PointData, progress: Progress = SILENT) -> tuple[Poin
 def _chosen_radius(points: PointData, options: HeatmapOptions, notes: list[str], progress: Progress) -> float:
     if options.radius is not None:
         if not options.radius > 0:
-            raise InputError(f"Radius must be greater than 0; got {options.radius}.", "Give e.g. RADIUS=300.")
+            raise InputError(
+                f"반경(RADIUS)은 0보다 커야 합니다: {options.radius}. "
+                f"Radius must be greater than 0; got {options.radius}.",
+                "예: RADIUS=300 (미터), 또는 비워 두면 자동 반경. Give e.g. RADIUS=300.",
+            )
         return float(options.radius)
     sigma = automatic_bandwidth(points.x, points.y, points.weight, options.bandwidth_rule)
     radius = bandwidth_to_radius(options.kernel, sigma, options.decay)
@@ -96,7 +112,11 @@ def _chosen_radius(points: PointData, options: HeatmapOptions, notes: list[str],
 def density_grid(points: PointData, options: HeatmapOptions, radius: float | None) -> Grid:
     """QGIS's grid for these points: extent widened by the largest reach (4 σ for the Gaussian)."""
     if not options.pixel_size > 0:
-        raise InputError(f"Pixel size must be greater than 0; got {options.pixel_size}.", "Give e.g. PIXEL_SIZE=10.")
+        raise InputError(
+            f"화소 크기(PIXEL_SIZE)는 0보다 커야 합니다: {options.pixel_size}. "
+            f"Pixel size must be greater than 0; got {options.pixel_size}.",
+            "예: PIXEL_SIZE=10 (미터). Give e.g. PIXEL_SIZE=10.",
+        )
     reach = float(points.radius.max()) if points.radius is not None and len(points) else radius
     return qgis_grid(points.extent(), support_radius(options.kernel, reach), options.pixel_size)
 
@@ -151,14 +171,21 @@ def kernel_density(points: PointData, options: HeatmapOptions, progress: Progres
     """One band of kernel density, identical to QGIS's heatmap for QGIS's kernels."""
     points, notes = prepare_points(points, progress)
     if options.radius is not None and not options.radius > 0:
-        raise InputError(f"Radius must be greater than 0; got {options.radius}.", "Give e.g. RADIUS=300.")
+        raise InputError(
+            f"반경(RADIUS)은 0보다 커야 합니다: {options.radius}. Radius must be greater than 0; got {options.radius}.",
+            "예: RADIUS=300 (미터), 또는 비워 두면 자동 반경. Give e.g. RADIUS=300.",
+        )
     if not options.pixel_size > 0:
-        raise InputError(f"Pixel size must be greater than 0; got {options.pixel_size}.", "Give e.g. PIXEL_SIZE=10.")
+        raise InputError(
+            f"화소 크기(PIXEL_SIZE)는 0보다 커야 합니다: {options.pixel_size}. "
+            f"Pixel size must be greater than 0; got {options.pixel_size}.",
+            "예: PIXEL_SIZE=10 (미터). Give e.g. PIXEL_SIZE=10.",
+        )
     if not len(points):
         return _empty(options, points.crs, notes, progress)
     radius = None if points.radius is not None else _chosen_radius(points, options, notes, progress)
     grid = density_grid(points, options, radius)
-    check_size(grid, 1, 0)
+    check_size(grid, 1, 0, points=len(points))
     out = np.zeros((grid.rows, grid.cols))
     accumulate(out, grid, points, options, radius, progress.sub(0.0, 0.95))
     name = f"{KERNEL_NAMES[options.kernel]} {'scaled' if options.scaled else 'raw'}"
@@ -198,7 +225,7 @@ def time_slices(
     radius = None if points.radius is not None else _chosen_radius(points, options, notes, progress)
     grid = density_grid(points, options, radius)
     periods = sorted(set(labels.tolist()))
-    check_size(grid, len(periods), 0, "set of time slices")
+    check_size(grid, len(periods), 0, "set of time slices", len(points))
     bands = []
     for index, label in enumerate(periods):
         band = np.zeros((grid.rows, grid.cols))

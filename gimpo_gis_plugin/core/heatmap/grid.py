@@ -9,9 +9,9 @@ overlay QGIS's cell for cell.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
+from .. import resources
 from ..errors import InputError
 
 MAX_CELLS = 25_000 * 25_000
@@ -54,7 +54,10 @@ def qgis_grid(extent: tuple[float, float, float, float], radius: float, pixel: f
     if not pixel > 0:
         raise InputError(f"Pixel size must be greater than 0; got {pixel}.", "Give a pixel size in metres, e.g. 10.")
     if not radius > 0:
-        raise InputError(f"Radius must be greater than 0; got {radius}.", "Give a radius in metres, e.g. 300.")
+        raise InputError(
+            f"반경(RADIUS)은 0보다 커야 합니다: {radius}. Radius must be greater than 0; got {radius}.",
+            "미터 단위 반경을 주세요(예: 300). Give a radius in metres, e.g. 300.",
+        )
     xmin, ymin, xmax, ymax = extent
     xmin, ymin, xmax, ymax = xmin - radius, ymin - radius, xmax + radius, ymax + radius
     rows = max(int(math.ceil((ymax - ymin) / pixel) + 1), 1)
@@ -63,34 +66,27 @@ def qgis_grid(extent: tuple[float, float, float, float], radius: float, pixel: f
 
 
 def available_memory_bytes() -> int | None:
-    """Memory the system can still give us (MemAvailable on Linux, physical pages elsewhere), if known."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):
-        return None
+    """Memory this process can still get: MemAvailable and the container's cgroup limit (core/resources.py)."""
+    return resources.available_memory_bytes()
 
 
-def check_size(grid: Grid, bands: int, working_bytes: int, what: str = "heat map") -> None:
-    """Refuse rasters beyond 25,000 × 25,000 cells or beyond the memory this machine has free."""
-    needed = grid.cells * 8 * bands + working_bytes  # float64 while computing
-    advice = "Use a larger pixel size, a smaller radius, or fewer points far apart (clip the layer first)."
+def check_size(grid: Grid, bands: int, working_bytes: int, what: str = "heat map", points: int = 0) -> None:
+    """Refuse rasters beyond 25,000 × 25,000 cells or beyond the memory this process can get (the
+    container's cgroup limit included), before any band is allocated; the message gives the figures."""
+    needed = resources.heatmap_bytes(grid.cells, bands, points) + working_bytes
+    advice = (
+        "화소 크기(PIXEL_SIZE)를 키우거나 반경을 줄이거나, 점 레이어를 분석 지역으로 잘라(clip) 다시 실행하세요. "
+        "Use a larger pixel size, a smaller radius, or clip the point layer first."
+    )
     if grid.cells > MAX_CELLS:
         raise InputError(
-            f"The {what} would be {grid.cols:,} × {grid.rows:,} cells ({grid.cells:,}; limit 25,000 × 25,000) "
-            f"and need about {needed / 2**30:.1f} GiB of memory.",
+            f"{what}: 래스터가 {grid.cols:,} × {grid.rows:,} 셀({grid.cells:,}; 한도 25,000 × 25,000)이 되어 "
+            f"메모리가 약 {resources.gib(needed)} 필요합니다. "
+            f"The {what} would be {grid.cols:,} × {grid.rows:,} cells (limit 25,000 × 25,000) "
+            f"and need about {resources.gib(needed)}.",
             advice,
         )
-    free = available_memory_bytes()
-    if free is not None and needed > free:
-        raise InputError(
-            f"The {what} ({grid.cols:,} × {grid.rows:,} cells, {bands} band(s)) needs about "
-            f"{needed / 2**30:.1f} GiB of memory, but only {free / 2**30:.1f} GiB is free.",
-            advice,
-        )
+    resources.check_memory(
+        needed, f"{what} ({grid.cols:,} × {grid.rows:,} 셀, 밴드 {bands}개, 점 {points:,}개)", advice,
+        available_memory_bytes(),
+    )  # fmt: skip

@@ -59,9 +59,11 @@ def _numeric(values: np.ndarray, name: str, source: str) -> tuple[np.ndarray, in
             numbers = numbers.astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise InputError(
-                f"Field {name!r} of {source} is not numeric.", "Choose a numeric field (integer or decimal)."
+                f"{source}: 필드 {name}에 숫자가 아닌 값이 있습니다. Field {name!r} of {source} is not numeric.",
+                "숫자 필드를 고르거나 값을 숫자로 고치세요. Choose a numeric field (integer or decimal).",
             ) from exc
-    nulls = mask | ~np.isfinite(numbers)
+    # inf, NaN and magnitudes no weight or radius of a city has (1e308 is a typing slip): as missing
+    nulls = mask | ~np.isfinite(numbers) | (np.abs(np.nan_to_num(numbers, nan=0.0)) > 1e15)
     return np.where(nulls, 0.0, numbers), int(nulls.sum())
 
 
@@ -214,9 +216,11 @@ def _read_pyogrio(source: str, layer: str | None, fields: list[str]):
             f"{label} holds {', '.join(sorted(kinds))} geometries, not points.",
             "Give a point layer (e.g. complaints); for polygons use their centroids first.",
         )
-    frame = frame[geometry.notna() & ~geometry.is_empty].explode(index_parts=False)
-    x = shapely.get_x(frame.geometry.values).astype(float)
-    y = shapely.get_y(frame.geometry.values).astype(float)
-    columns = {name: frame[name].to_numpy() for name in fields}
+    usable = geometry.notna() & ~geometry.is_empty
+    missing = frame[~usable]  # kept with NaN coordinates: prepare_points counts and reports them
+    frame = frame[usable].explode(index_parts=False)
+    x = np.concatenate([shapely.get_x(frame.geometry.values).astype(float), np.full(len(missing), np.nan)])
+    y = np.concatenate([shapely.get_y(frame.geometry.values).astype(float), np.full(len(missing), np.nan)])
+    columns = {name: np.concatenate([frame[name].to_numpy(), missing[name].to_numpy()]) for name in fields}
     crs = frame.crs.to_string() if frame.crs is not None else None
     return columns, x, y, crs

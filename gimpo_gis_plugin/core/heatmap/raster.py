@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import OutputError
+from ..geopackage import atomic_path
 from ..styles import YELLOW_ORANGE_RED, raster_pseudocolor
 from .grid import Grid
 
@@ -43,23 +42,24 @@ def write_geotiff(
         target = target.with_suffix(".tif")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(suffix=".tif", dir=target.parent)
-        os.close(handle)
-        # mkstemp creates the file 0600; GDAL creates it anew with the umask's permissions, like every
-        # other output (the name stays reserved: it is unique and only this run writes it).
-        os.unlink(temporary)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write to {target.parent}: {exc.strerror}.", "Choose a folder you can write to."
+            f"출력 폴더 {target.parent}을(를) 만들거나 쓸 수 없습니다: {exc.strerror}. "
+            f"Cannot write to {target.parent}: {exc.strerror}.",
+            "쓰기 권한이 있는 폴더를 고르세요. Choose a folder you can write to.",
         ) from exc
+    # atomic_path: a temporary name beside the target that GDAL creates itself (so the file follows the
+    # umask like every other output), committed with the run's other outputs (core/run_outputs.py).
     try:
-        _write(temporary, bands, grid, crs, descriptions)
-        os.replace(temporary, target)
+        with atomic_path(target, ".tif") as temporary:
+            _write(str(temporary), bands, grid, crs, descriptions)
+    except OutputError:
+        raise
     except Exception as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"Cannot write {target}: {exc}", "Check the disk space and the file name.") from exc
     if style:
-        target.with_suffix(".qml").write_text(pseudocolor_style(bands[0]), encoding="utf-8")
+        with atomic_path(target.with_suffix(".qml")) as temporary:
+            temporary.write_text(pseudocolor_style(bands[0]), encoding="utf-8")
     return target
 
 

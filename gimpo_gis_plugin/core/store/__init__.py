@@ -23,7 +23,9 @@ import pyogrio
 
 from ..errors import InputError
 from ..geopackage import check_writable, read_embedded_style, write_geopackage
+from ..input_screen import with_rejects
 from ..progress import SILENT, Progress
+from ..rrn_guard import is_personal_data_allowed, mask_resident_numbers
 from .destination import PostgresTarget, is_postgres, parse_postgres
 from .postgis import (
     GEOMETRY_COLUMN,
@@ -67,6 +69,7 @@ def write_layers(
     unknown = set(styles) - set(layers)
     if unknown:
         raise ValueError(f"styles given for layers that are not written: {sorted(unknown)}")
+    layers = _guard_personal_data(with_rejects(layers), progress)
     if not is_postgres(destination):
         return str(write_geopackage(Path(destination), layers, styles, descriptions))
     target = parse_postgres(str(destination)).with_schema(schema)
@@ -82,6 +85,24 @@ def write_layers(
         descriptions = {target.table: descriptions[only]} if descriptions and only in descriptions else None
     write_postgis(target, layers, styles, descriptions, progress)
     return str(destination)
+
+
+def _guard_personal_data(
+    layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame], progress: Progress
+) -> Mapping[str, gpd.GeoDataFrame | pd.DataFrame]:
+    """Every text field of every layer with resident-number-shaped text masked (core/rrn_guard.py),
+    unless the user asked for personal data; the log says how many values were masked."""
+    if is_personal_data_allowed():
+        return layers
+    guarded = {}
+    for name, frame in layers.items():
+        guarded[name], count = mask_resident_numbers(frame)
+        if count:
+            progress.warn(
+                f"{name}: 주민등록번호 형태의 값 {count}개를 가렸습니다(뒤 6자리 *). "
+                f"{count} resident-number-shaped values masked in layer {name}."
+            )
+    return guarded
 
 
 def check_destination(destination: str | Path) -> None:

@@ -14,7 +14,6 @@ from qgis.core import (
 
 from ...core import styles
 from ...core.facilities.clearance import check_clearance, issues_layer
-from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_clearances, read_margins
 from ...core.progress import Progress
@@ -87,7 +86,7 @@ class ClearanceCheck(GimpoAlgorithm):
     ) -> dict[str, Any]:
         output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         rules = read_clearances(self.optional_file(parameters, self.CLEARANCE_TABLE, context))
-        store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
+        store = self.facility_store(parameters, self.FACILITIES, context, feedback)
         progress.info(store.summary())
         progress.set(0.2)
         network = network_frame(store, read_margins(), points=False)

@@ -28,7 +28,6 @@ from ...core.facilities.excavation import (
     dig_polygons,
     excavation_impact,
 )
-from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.notices import write_notices
 from ...core.facilities.rules import read_accuracy, read_margins
@@ -167,7 +166,7 @@ class ExcavationImpact(GimpoAlgorithm):
         output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         notices = Path(self.parameterAsString(parameters, self.NOTICES, context))
         margins = read_margins(self.optional_file(parameters, self.MARGINS_TABLE, context))
-        store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
+        store = self.facility_store(parameters, self.FACILITIES, context, feedback)
         progress.info(store.summary())
         if len(store.rejects):
             progress.warn(

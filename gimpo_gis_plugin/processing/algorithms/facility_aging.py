@@ -17,7 +17,6 @@ from qgis.core import (
 
 from ...core import styles
 from ...core.facilities.aging import PRIORITY_LABELS, area_indicators, segment_aging
-from ...core.facilities.loader import load_store
 from ...core.facilities.network import network_frame
 from ...core.facilities.rules import read_margins, read_service_life
 from ...core.progress import Progress
@@ -114,7 +113,7 @@ class FacilityAging(GimpoAlgorithm):
     ) -> dict[str, Any]:
         output = self.destination(parameters, self.OUTPUT, context)  # checked before any work
         life = read_service_life(self.optional_file(parameters, self.SERVICE_LIFE_TABLE, context))
-        store = load_store(self.parameterAsFile(parameters, self.FACILITIES, context))
+        store = self.facility_store(parameters, self.FACILITIES, context, feedback)
         progress.info(store.summary())
         year = self.parameterAsInt(parameters, self.REFERENCE_YEAR, context)
         segments = segment_aging(network_frame(store, read_margins(), points=False), life, year)

@@ -33,6 +33,7 @@ from ...core.heatmap import (
     write_geotiff,
 )
 from ...core.heatmap.bandwidth import RULES
+from ...core.heatmap.grid import check_size, qgis_grid
 from ...core.heatmap.points import points_from_arrays
 from ...core.progress import Progress
 from ..base import GimpoAlgorithm, LayerOutput
@@ -170,6 +171,22 @@ class Heatmap(GimpoAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("히트맵")))
         self.addOutput(QgsProcessingOutputNumber("RADIUS_USED", self.tr("사용한 반경 (m)")))
 
+    def _check_memory_up_front(self, source: Any, parameters: dict[str, Any], context: QgsProcessingContext) -> None:
+        """Refuse, before a single point is read, a heat map the process has no memory for: the grid from
+        the layer's extent, radius and pixel size, the points from its feature count (core/resources.py).
+        The engine checks again with the exact grid once the points (and an automatic radius) are known."""
+        crs = source.sourceCrs()
+        pixel = self.parameterAsDouble(parameters, self.PIXEL_SIZE, context)
+        extent = source.sourceExtent()
+        if not (crs.isValid() and not crs.isGeographic() and pixel > 0 and not extent.isNull()):
+            return
+        radius = self.optional_number(parameters, self.RADIUS, context) or pixel  # automatic radius: at least 1 pixel
+        bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+        if not (np.isfinite(bounds).all() and np.isfinite(radius)):
+            return  # the engine refuses infinite coordinates itself
+        grid = qgis_grid(bounds, radius, pixel)
+        check_size(grid, 1, 0, "히트맵 (heat map)", max(source.featureCount(), 0))
+
     def _advanced(self, parameter: QgsProcessingParameterDefinition) -> None:
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
@@ -194,6 +211,7 @@ class Heatmap(GimpoAlgorithm):
             )
         if source.featureCount() == 0:
             self.validate_layer_input(pd.DataFrame(), self.INPUT)  # the empty-layer refusal, in the shared words
+        self._check_memory_up_front(source, parameters, context)
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, self.INPUT, context, ["gpkg", "shp"], "gpkg", feedback
         )

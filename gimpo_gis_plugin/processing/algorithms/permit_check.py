@@ -65,6 +65,7 @@ class PermitCheck(GimpoAlgorithm):
 
     APPLICATIONS = "APPLICATIONS"
     PARCELS = "PARCELS"
+    GEOMETRY_OPTIONAL = ("APPLICATIONS",)  # an application without a site is placed by its PNU
     ZONING = "ZONING"
     OVERLAYS = "OVERLAYS"
     ROADS = "ROADS"
@@ -200,7 +201,7 @@ class PermitCheck(GimpoAlgorithm):
         frame = frame.set_crs(DEFAULT_CRS, allow_override=True)
         if len(frame):
             self.validate_extent(frame.total_bounds, frame.crs, self.PARCELS)
-        return frame
+        return self.screen_layer_records(frame, self.PARCELS, parameters, context, feedback)
 
     def execute(
         self,

@@ -106,8 +106,8 @@ class PolicyMap(GimpoAlgorithm):
                 QgsProcessingParameterNumber.Type.Double,
                 0.05,
                 False,
-                0.0,
-                1.0,
+                0.0001,
+                0.5,
             )
         )
         self.addParameter(
