@@ -81,8 +81,43 @@ BASELINES: dict[str, Callable[[Files, Path], dict[str, Any]] | None] = {
         "OUTPUT": str(out / "aging.gpkg"),
     },
     "gimpo:publishtodatabase": None,  # its destination is PostGIS: tests/db covers it where a server runs
+    "gimpo:valveisolation": lambda f, out: {
+        "FACILITIES": str(f["gpkg"]),
+        "BREAKS": _city(f, "water_breaks"),
+        "BUILDINGS": _city(f, "buildings"),
+        "OUTPUT": str(out / "valves.gpkg"),
+    },
+    "gimpo:incidentcameras": lambda f, out: {
+        "CAMERAS": _city(f, "cctv"),
+        "BUILDINGS": _city(f, "buildings"),
+        "INCIDENT": _first_point(_city(f, "cctv")),
+        "OUTPUT": str(out / "incident.gpkg"),
+    },
+    "gimpo:ledgerchange": lambda f, out: {
+        "LEDGER_BEFORE": str(f["ledger_csv"]),
+        "LEDGER_AFTER": str(f["ledger_csv"]),
+        "PARCELS_BEFORE": _city(f, "parcels"),
+        "PARCELS_AFTER": _city(f, "parcels_2027"),
+        "OUTPUT": str(out / "change.gpkg"),
+    },
+    "gimpo:publishwebmap": lambda f, out: {
+        "VECTORS": [_city(f, "admin_dongs")],
+        "EVENTS": _city(f, "complaints"),
+        "OUTPUT": str(out / "web"),
+    },
+    # These read another algorithm's result (a linkage worklist, a survey package, a 수치지형도 delivery):
+    # their bad inputs are covered by tests/e2e/test_year_and_field_cli.py and the topomap tests.
+    "gimpo:exportfieldsurvey": None,
+    "gimpo:importfieldsurvey": None,
+    "gimpo:loadtopomap": None,
 }
 PERMIT_LAYERS = {"APPLICATIONS": "permit_applications", "PARCELS": "parcels", "ZONING": "zoning", "ROADS": "roads"}
+
+
+def _first_point(uri: str) -> str:
+    """A point parameter at the first feature of a point layer, 5 m east (in front of most cameras)."""
+    point = _read(uri).geometry.iloc[0]
+    return f"{point.x + 5},{point.y} [EPSG:5186]"
 
 
 def _first_numeric(uri: str) -> str:

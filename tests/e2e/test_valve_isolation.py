@@ -26,7 +26,7 @@ def test_valve_isolation_writes_the_styled_plan_and_the_notice(qgis_algorithm, c
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     valves = gpd.read_file(tmp_path / "plan.gpkg", layer="valves_to_close")
-    assert run.results["VALVES_TO_CLOSE"] == len(valves) >= 2
+    assert run.results["VALVES_TO_CLOSE_COUNT"] == len(valves) >= 2
     assert list(valves["seq"]) == list(range(1, len(valves) + 1)) and valves["depth_m"].notna().all()
     styled = gpd.read_file(tmp_path / "plan.gpkg", layer="layer_styles")
     assert {"valves_to_close", "isolated_pipes", "buildings_without_water"} <= set(styled["f_table_name"])

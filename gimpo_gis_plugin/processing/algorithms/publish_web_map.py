@@ -23,6 +23,7 @@ from qgis.core import (
 from qgis.PyQt.QtXml import QDomDocument
 
 from ...core.errors import InputError
+from ...core.geopackage import check_writable
 from ...core.progress import Progress
 from ...core.vector_io import read_vector
 from ...core.webmap import PublishOptions, RasterInput, VectorInput, publish_web_map
@@ -123,6 +124,7 @@ class PublishWebMap(GimpoAlgorithm):
         progress: Progress,
     ) -> dict[str, Any]:
         folder = Path(self.parameterAsString(parameters, self.OUTPUT, context))
+        check_writable(folder)  # its parent must take a new folder: checked before any work
         with tempfile.TemporaryDirectory(prefix="gimpo-webmap-") as scratch:
             vectors = [
                 self._vector_input(layer, context, Path(scratch))

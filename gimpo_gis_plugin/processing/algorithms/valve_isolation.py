@@ -128,8 +128,9 @@ class ValveIsolation(GimpoAlgorithm):
             (self.SERVICE_BUFFER, "급수전이 없는 건물의 급수 추정 거리 (m)", 30.0),
         ):
             self.addParameter(
+                # A distance of 0 finds nothing (a break is never exactly on a line): at least 1 cm.
                 QgsProcessingParameterNumber(
-                    name, self.tr(label), QgsProcessingParameterNumber.Type.Double, default, minValue=0.0
+                    name, self.tr(label), QgsProcessingParameterNumber.Type.Double, default, minValue=0.01
                 )
             )
         self.addParameter(
@@ -148,8 +149,8 @@ class ValveIsolation(GimpoAlgorithm):
             )
         )
         self.add_layer_outputs()
-        self.addOutput(QgsProcessingOutputNumber("VALVES_TO_CLOSE", self.tr("닫을 밸브 수")))
-        self.addOutput(QgsProcessingOutputNumber("BUILDINGS_WITHOUT_WATER", self.tr("단수 건물 수")))
+        self.addOutput(QgsProcessingOutputNumber("VALVES_TO_CLOSE_COUNT", self.tr("닫을 밸브 수")))
+        self.addOutput(QgsProcessingOutputNumber("BUILDINGS_WITHOUT_WATER_COUNT", self.tr("단수 건물 수")))
 
     def execute(
         self,
@@ -198,6 +199,7 @@ class ValveIsolation(GimpoAlgorithm):
             self.OUTPUT: output.given,
             self.NOTICE: str(notice_path),
             **{spec.output_id: layers[spec.output_id] for spec in self.MAP_LAYERS},
-            "VALVES_TO_CLOSE": len(plan.to_close),
-            "BUILDINGS_WITHOUT_WATER": len(dry),
+            # The counts under their own ids: VALVES_TO_CLOSE / BUILDINGS_WITHOUT_WATER are the layers.
+            "VALVES_TO_CLOSE_COUNT": len(plan.to_close),
+            "BUILDINGS_WITHOUT_WATER_COUNT": len(dry),
         }
