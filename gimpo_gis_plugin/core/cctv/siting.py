@@ -293,8 +293,10 @@ def _tiles(spots: np.ndarray, weights: np.ndarray, size: float) -> tuple[np.ndar
         at = np.flatnonzero(rank == r)
         pieces, cells = piece_arr[order[at]], cell_of[at]
         piece_arr[order[at]] = shapely.difference(pieces, taken[cells])
-        if (rank == r + 1).any():
-            taken[cells] = shapely.union(taken[cells], pieces)
+        # only the cells that have a piece of the next rank need what this rank took (a few percent)
+        later = np.isin(cells, cell_of[rank == r + 1])
+        if later.any():
+            taken[cells[later]] = shapely.union(taken[cells[later]], pieces[later])
     keep = ~shapely.is_empty(piece_arr) & (shapely.area(piece_arr) > 1e-6)
     return piece_arr[keep], weight[keep]
 
