@@ -27,22 +27,24 @@ class Measurement:
     peak_mb: float
     returncode: int
     results: dict = field(default_factory=dict)
+    cpu_s: float = 0.0  # user + system seconds (median of the runs): what the run cost a shared machine
 
 
 def timed(command: list[str], repeat: int = 1) -> Measurement:
     """Run ``command`` ``repeat`` times under /usr/bin/time; the median wall time and the max memory."""
-    walls, peaks, code, results = [], [], 0, {}
+    walls, peaks, cpus, code, results = [], [], [], 0, {}
     for _ in range(repeat):
         with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
             done = subprocess.run(
-                ["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *command],
+                ["/usr/bin/time", "-f", "%e %M %U %S", "-o", stats.name, *command],
                 capture_output=True,
                 text=True,
                 check=False,
             )
-            wall, peak_kb = stats.read().split()[-2:]
+            wall, peak_kb, user, system = stats.read().split()[-4:]
         walls.append(float(wall))
         peaks.append(float(peak_kb) / 1024)
+        cpus.append(float(user) + float(system))
         code = done.returncode
         if code != 0:
             raise RuntimeError(
@@ -50,7 +52,7 @@ def timed(command: list[str], repeat: int = 1) -> Measurement:
             )
         if "--json" in command:
             results = json.loads(done.stdout).get("results", {})
-    return Measurement(statistics.median(walls), max(peaks), code, results)
+    return Measurement(statistics.median(walls), max(peaks), code, results, statistics.median(cpus))
 
 
 def qgis_run(algorithm: str, repeat: int = 1, **parameters: object) -> Measurement:

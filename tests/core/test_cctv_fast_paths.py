@@ -8,8 +8,10 @@ import pytest
 import shapely
 
 from gimpo_gis_plugin.core.cctv.blind_spots import blind_spots, disjoint_footprints, subtract_disjoint
+from gimpo_gis_plugin.core.cctv.scatter import minimum_at
 from gimpo_gis_plugin.core.cctv.siting import (
     NewCamera,
+    _bounds,
     _tiles,
     candidate_cameras,
     candidate_views,
@@ -17,7 +19,9 @@ from gimpo_gis_plugin.core.cctv.siting import (
     site_new_cameras,
 )
 from gimpo_gis_plugin.core.cctv.visibility import (
+    TWO_PI,
     Obstacles,
+    _twice_in_angle_order,
     sector_area_bounds,
     view_polygons,
 )
@@ -228,3 +232,38 @@ def test_tiles_of_overlapping_spots_count_each_place_once_at_its_highest_weight(
     mine = sorted(zip(np.round(shapely.area(pieces), 6).tolist(), weight.tolist(), strict=True))
     assert mine == _reference_tiles(spots, weights, 25.0)
     assert shapely.area(pieces).sum() == pytest.approx(shapely.union_all(spots).area, rel=1e-9)
+
+
+def test_compiled_minimum_at_is_numpys():
+    rng = np.random.default_rng(5)
+    index = rng.integers(0, 3_000, 50_000)
+    values = rng.random(50_000) * 100
+    mine, reference = np.full(3_000, 50.0), np.full(3_000, 50.0)
+    minimum_at(mine, index, values)
+    np.minimum.at(reference, index, values)
+    assert np.array_equal(mine, reference)
+
+
+def test_rays_twice_in_angle_order_is_the_lexsort():
+    rng = np.random.default_rng(8)
+    for _ in range(30):
+        cam = np.sort(rng.integers(0, 25, rng.integers(1, 300)))
+        # angles rounded to 0.1 rad: many equal ones, whose order the stable sort keeps
+        phi = np.concatenate([np.sort(np.round(rng.random((cam == c).sum()) * 6.2, 1)) for c in np.unique(cam)])
+        cam2, phi2 = np.concatenate([cam, cam]), np.concatenate([phi, phi + TWO_PI])
+        assert np.array_equal(_twice_in_angle_order(cam), np.lexsort((phi2, cam2)))
+
+
+def test_gain_bounds_from_the_pairs_already_found_are_those_queried_again():
+    rng = np.random.default_rng(21)
+    tiles = shapely.buffer(_points(rng, 0, 400, 300), 6.0)
+    weight = rng.choice([1.0, 2.0, 5.0], 300)
+    candidates = _points(rng, -60, 460, 200)
+    tree = shapely.STRtree(tiles)
+    near_pole, near_tile = tree.query(candidates, predicate="dwithin", distance=50.0)
+    useful = np.unique(near_pole)
+    cand = np.repeat(useful, 8)
+    area_bound = rng.random(cand.size) * 2_000
+    queried = _bounds(area_bound, cand, candidates, tree, weight, 50.0)
+    reused = _bounds(area_bound, cand, candidates, tree, weight, 50.0, (near_pole, near_tile))
+    assert np.array_equal(queried, reused)

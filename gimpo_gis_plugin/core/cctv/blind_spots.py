@@ -148,15 +148,17 @@ def subtract_disjoint(area: shapely.Geometry, blocks: np.ndarray) -> shapely.Geo
     if holes_of.size == 0 or pieces.size == 0:
         return area
     piece_of, local = shapely.STRtree(blocks[holes_of]).query(pieces, predicate="contains_properly")
-    result = []
-    for k, piece in enumerate(pieces):
-        mine = holes_of[local[piece_of == k]]
-        if mine.size == 0:
-            result.append(piece)
-            continue
-        holes = [*shapely.get_interior_ring(piece, range(shapely.get_num_interior_rings(piece)))]
-        holes += list(shapely.get_exterior_ring(blocks[mine]))
-        result.append(shapely.polygons(shapely.get_exterior_ring(piece), holes=holes))
+    # every piece with new holes rebuilt at once: its own rings (exterior first), then its blocks' outlines
+    by_piece = np.argsort(piece_of, kind="stable")
+    piece_of, local = piece_of[by_piece], local[by_piece]
+    result = pieces.copy()
+    holed = np.unique(piece_of)
+    if holed.size:
+        own_rings, own_of = shapely.get_rings(pieces[holed], return_index=True)
+        rings = np.concatenate([own_rings, shapely.get_exterior_ring(blocks[holes_of[local]])])
+        ring_of = np.concatenate([own_of, np.searchsorted(holed, piece_of)])
+        order = np.argsort(ring_of, kind="stable")
+        result[holed] = shapely.polygons(rings[order], indices=ring_of[order])
     lost = np.setdiff1d(holes_of, holes_of[local])  # not inside any piece any more (should not happen)
     punched = shapely.multipolygons(result) if len(result) > 1 else result[0]
     return shapely.difference(punched, shapely.multipolygons(blocks[lost])) if lost.size else punched

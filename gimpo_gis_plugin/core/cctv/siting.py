@@ -75,7 +75,8 @@ def site_new_cameras(
     blind, weight = _tiles(spots.geometry.to_numpy(), spots["weight"].to_numpy(dtype=float), TILE_M)
     total_weighted = float((shapely.area(blind) * weight).sum())
     spot_tree = shapely.STRtree(blind)
-    useful = np.unique(spot_tree.query(candidates, predicate="dwithin", distance=spec.range_m)[0])
+    near_pole, near_tile = spot_tree.query(candidates, predicate="dwithin", distance=spec.range_m)
+    useful = np.unique(near_pole)
     if useful.size == 0:
         return empty, np.array([], dtype=object)
 
@@ -88,7 +89,10 @@ def site_new_cameras(
     progress.set(0.1)
     area_bound = sector_area_bounds(arrays, pole, obstacles, step)
     progress.set(0.4)
-    bound = _bounds(area_bound, cand, candidates, spot_tree, weight, float(arrays.reach.max(initial=0.0)))
+    reach = float(arrays.reach.max(initial=0.0))
+    # the pairs already found serve when the cameras reach as far as they were searched (the usual case)
+    pairs = (near_pole, near_tile) if reach == spec.range_m else None
+    bound = _bounds(area_bound, cand, candidates, spot_tree, weight, reach, pairs)
     gains = _LazyGains(
         lambda index: view_polygons(arrays.take(index), obstacles, step), blind, weight, spot_tree, bound, batch
     )
@@ -209,11 +213,17 @@ def _bounds(
     spot_tree: shapely.STRtree,
     weight: np.ndarray,
     reach: float,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """An upper bound of each view's gain: a bound of its area times the highest weight of the tiles in
-    its pole's reach (a view sees no more blind ground than its own area, nor any of a higher weight)."""
+    its pole's reach (a view sees no more blind ground than its own area, nor any of a higher weight).
+
+    ``pairs``: (candidate, tile) within ``reach`` of each other for every candidate, if already known."""
     poles, first = np.unique(cand, return_inverse=True)
-    pole_of, tile_of = spot_tree.query(candidates[poles], predicate="dwithin", distance=reach)
+    if pairs is None:
+        pole_of, tile_of = spot_tree.query(candidates[poles], predicate="dwithin", distance=reach)
+    else:  # candidates numbered among all of them: renumber among ``poles`` (every pole has pairs)
+        pole_of, tile_of = np.searchsorted(poles, pairs[0]), pairs[1]
     highest = np.zeros(len(poles))
     np.maximum.at(highest, pole_of, weight[tile_of])
     return area_bound * highest[first] * (1 + 1e-6) + 1e-6
@@ -321,8 +331,10 @@ def _tiles(spots: np.ndarray, weights: np.ndarray, size: float) -> tuple[np.ndar
         at = np.flatnonzero(rank == r)
         pieces, cells = piece_arr[order[at]], cell_of[at]
         piece_arr[order[at]] = shapely.difference(pieces, taken[cells])
-        if (rank == r + 1).any():
-            taken[cells] = shapely.union(taken[cells], pieces)
+        # only the cells that have a piece of the next rank need what this rank took (a few percent)
+        later = np.isin(cells, cell_of[rank == r + 1])
+        if later.any():
+            taken[cells[later]] = shapely.union(taken[cells[later]], pieces[later])
     keep = ~shapely.is_empty(piece_arr) & (shapely.area(piece_arr) > 1e-6)
     return piece_arr[keep], weight[keep]
 

@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 
 from ..progress import SILENT, Progress
+from .scatter import minimum_at
 
 TWO_PI = 2 * np.pi
 # Rays a hair either side of a corner: one grazes past, one hits the wall (1e-7 rad is 0.01 mm at 100 m).
@@ -169,7 +170,7 @@ def sector_area_bounds(
         phi2 = np.concatenate([phi, phi + TWO_PI])
         wedge2 = np.concatenate([wedge, wedge])
         reduced2 = np.concatenate([reduced, reduced])
-        order = np.lexsort((phi2, cam2))
+        order = _twice_in_angle_order(ray_cam)
         cam2, phi2, wedge2, reduced2 = cam2[order], phi2[order], wedge2[order], reduced2[order]
         keys = cam2 * 2 * KEY_STRIDE + phi2
         total = np.concatenate([[0.0], np.cumsum(reduced2)])
@@ -187,6 +188,21 @@ def sector_area_bounds(
         circle = np.bincount(ray_cam, reduced, minlength=len(circles))
         out[which] = np.where(full, circle[local], sums) * allowance
     return out
+
+
+def _twice_in_angle_order(ray_cam: np.ndarray) -> np.ndarray:
+    """The order ``np.lexsort((phi2, cam2))`` gives for rays sorted by (camera, angle) laid out twice, the
+    second copy at angle + 2π: per camera its rays, then the same rays again (no sort needed)."""
+    n = ray_cam.size
+    if n == 0:
+        return np.array([], dtype=np.int64)
+    counts = np.bincount(ray_cam)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])[ray_cam]  # first ray of each ray's camera
+    index = np.arange(n)
+    order = np.empty(2 * n, dtype=np.int64)
+    order[index + start] = index  # first copy: 2·start + rank
+    order[index + start + counts[ray_cam]] = index + n  # second copy right after it
+    return order
 
 
 def _cast_rays(
@@ -333,7 +349,7 @@ def _cast(cams: CameraArrays, walls: _Walls, ray_cam: np.ndarray, ray_phi: np.nd
     with np.errstate(divide="ignore", invalid="ignore"):
         t = (ax * ey - ay * ex) / denominator
     t = np.where((np.abs(denominator) > 1e-12) & (t >= 0), t, np.inf)
-    np.minimum.at(distance, ray, t)
+    minimum_at(distance, ray, t)
     return distance
 
 

@@ -127,10 +127,14 @@ def accumulate(
     """Add the points' kernels to ``out`` on ``grid`` (points whose window leaves the grid add nothing)."""
     if not len(points):
         return
-    radii = points.radius if points.radius is not None else np.full(len(points), float(radius))
-    usable = radii > 0
-    points, radii = points.subset(usable), radii[usable]
-    distinct = np.unique(radii)
+    if points.radius is None:  # one radius for all: no copy, no sort of a million radii
+        if not float(radius) > 0:
+            return  # no point has a usable radius
+        radii, distinct = np.full(len(points), float(radius)), np.array([float(radius)])
+    else:
+        usable = points.radius > 0
+        points, radii = points.subset(usable), points.radius[usable]
+        distinct = np.unique(radii)
     kernel = options.kernel
     window = 2 * np.ceil(support_radius(kernel, float(distinct.max())) / grid.pixel) + 1
     method = options.method
