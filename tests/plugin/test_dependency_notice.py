@@ -31,14 +31,14 @@ def _wait(dialog: InstallDialog) -> None:
 
 
 def test_numpy_too_new_is_shown_whole_with_its_command(qgis_iface, monkeypatch):
-    """'<2' appears in the reason and in the command: an unescaped message would end at the first '<'."""
+    """'<3' appears in the reason and in the command: an unescaped message would end at the first '<'."""
     by_name = {d.import_name: d for d in dependencies.load_dependencies()}
-    found = [dependencies.Problem(by_name["numpy"], "2.2.4"), dependencies.Problem(by_name["numba"], None)]
+    found = [dependencies.Problem(by_name["numpy"], "3.0.1"), dependencies.Problem(by_name["numba"], None)]
     notice = DependencyNotice(qgis_iface, found, dependencies.install_plan(found, "windows"))
     try:
         shown = _plain(notice.show().text())
-        assert shown.startswith("필요한 Python 패키지가 없습니다: numpy (2.2.4 설치됨, <2 필요; 모든 알고리즘)")
-        assert "python -m pip install" in shown and '"numpy<2" "numba>=0.59,<0.61"' in shown
+        assert shown.startswith("필요한 Python 패키지가 없습니다: numpy (3.0.1 설치됨, >=1.24,<3 필요; 모든 알고리즘)")
+        assert "python -m pip install" in shown and '"numpy>=1.24,<3" "numba>=0.59,<0.63"' in shown
     finally:
         notice.teardown()
 
@@ -51,7 +51,7 @@ def test_missing_packages_on_debian_name_apt_and_pip(qgis_iface, monkeypatch):
         shown = _plain(notice.show().text())
         assert "numpy (없음; 모든 알고리즘), numba (없음; 히트맵)" in shown
         assert "sudo apt install python3-numpy" in shown
-        assert "--no-binary shapely,pyogrio 'numba>=0.59,<0.61'" in shown  # the last command, whole
+        assert "--no-binary shapely,pyogrio 'numba>=0.59,<0.63'" in shown  # the last command, whole
     finally:
         notice.teardown()
 
@@ -85,7 +85,7 @@ def test_install_button_runs_pip_and_shows_its_output(qgis_iface, monkeypatch):
     try:
         item = notice.show()
         button = item.findChild(QPushButton, "GimpoDependencyInstallButton")
-        assert button is not None and plan.runnable[-1] == "numba>=0.59,<0.61"
+        assert button is not None and plan.runnable[-1] == "numba>=0.59,<0.63"
         # The real runner on a harmless pip command (installing numba here would change the shared venv).
         dialog = notice.run_install([sys.executable, "-m", "pip", "--version"])
         _wait(dialog)
