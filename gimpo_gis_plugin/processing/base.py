@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from qgis.core import (
     Qgis,
     QgsApplication,
@@ -376,7 +377,8 @@ class GimpoAlgorithm(QgsProcessingAlgorithm):
         check_not_empty(len(frame), label)
         if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
             return
-        geometries = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+        values = frame.geometry.array
+        geometries = frame.geometry[~(shapely.is_missing(values) | shapely.is_empty(values))]
         if len(geometries):
             self.validate_extent(geometries.total_bounds, frame.crs, name)
 

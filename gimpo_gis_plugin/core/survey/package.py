@@ -10,7 +10,6 @@ the layer's QGIS style, which QField and QGIS apply when they open the layer.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,9 +19,11 @@ from xml.sax.saxutils import quoteattr
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from .. import styles
 from ..errors import InputError
+from ..rrn_guard import mask_text
 from .keys import finding_keys
 
 # The results a surveyor can pick: stored code -> what the form shows.
@@ -48,8 +49,6 @@ FIELD_ALIASES = {
     "checked_at": "조사 일시",
 }
 READ_ONLY = ("finding_key", "code", "label_ko", "pnu", "bld_id", "detail", "tax_at_stake")
-# Anything shaped like a 주민등록번호 in free text (a ledger's 비고 column, an address typed with one).
-_RESIDENT_IN_TEXT = re.compile(r"(?<!\d)(\d{6})-?([1-8])\d{6}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class SurveyPackage:
     survey: gpd.GeoDataFrame
     parcels: gpd.GeoDataFrame
     manifest: pd.DataFrame
+    unplaced: int = 0  # selected findings without a location (a ledger row on no parcel): not sent out
 
     def layers(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         return {"survey": self.survey, "survey_parcels": self.parcels, "survey_manifest": self.manifest}
@@ -116,12 +116,19 @@ def build_survey_package(
     """The package for ``selection``; ``previous_status`` (finding_key, check_result, notes) pre-fills
     findings already surveyed, so the surveyor sees what was found last time."""
     chosen = select_findings(findings, selection).copy()
+    located = ~(shapely.is_missing(chosen.geometry.array) | shapely.is_empty(chosen.geometry.array))
+    unplaced = int((~located).sum())
+    chosen = chosen[located]
+    if len(chosen) == 0:
+        raise InputError(
+            "고른 발견사항에 위치가 있는 것이 없습니다: 현장 조사는 필지나 건물에 놓인 발견사항만 보낼 수 있습니다."
+        )
     chosen["finding_key"] = finding_keys(chosen).to_numpy()
     keep = [c for c in ("finding_key", "code", "label_ko", "pnu", "bld_id", "detail", "tax_at_stake") if c in chosen]
     survey = gpd.GeoDataFrame(chosen[keep].reset_index(drop=True), geometry=list(_points(chosen)), crs=findings.crs)
     for column in ("label_ko", "detail", "bld_id"):
         if column in survey:
-            survey[column] = survey[column].astype("string").fillna("").map(_mask_resident_numbers).astype(object)
+            survey[column] = survey[column].astype("string").fillna("").map(mask_text).astype(object)
     for column in SURVEY_FIELDS:
         survey[column] = None
     if previous_status is not None and len(previous_status):
@@ -142,19 +149,11 @@ def build_survey_package(
         }
     )
     context = _context_parcels(parcels, survey)
-    return SurveyPackage(package_id, survey, context, manifest)
+    return SurveyPackage(package_id, survey, context, manifest, unplaced)
 
 
 def _points(findings: gpd.GeoDataFrame) -> np.ndarray:
-    geometry = findings.geometry
-    if geometry.isna().any() or geometry.is_empty.any():
-        missing = (geometry.isna() | geometry.is_empty).to_numpy()
-        rows = ", ".join(map(str, np.flatnonzero(missing)[:5] + 1))
-        raise InputError(
-            f"발견사항 {int(missing.sum()):,}건에 위치가 없습니다 (행 {rows}…): "
-            "위치가 없는 발견사항은 현장 조사로 보낼 수 없습니다. 필지 조건을 좁히세요."
-        )
-    return geometry.representative_point().to_numpy()
+    return findings.geometry.representative_point().to_numpy()
 
 
 def _context_parcels(parcels: gpd.GeoDataFrame | None, survey: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -163,10 +162,6 @@ def _context_parcels(parcels: gpd.GeoDataFrame | None, survey: gpd.GeoDataFrame)
     wanted = parcels[parcels["PNU"].astype(str).isin(set(survey["pnu"].astype(str)))]
     keep = [c for c in ("PNU", "JIBUN", "jimok") if c in wanted.columns]
     return gpd.GeoDataFrame(wanted[keep].reset_index(drop=True), geometry=list(wanted.geometry), crs=wanted.crs)
-
-
-def _mask_resident_numbers(text: str) -> str:
-    return _RESIDENT_IN_TEXT.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
 
 
 def survey_styles() -> dict[str, str]:

@@ -38,6 +38,7 @@ class ExportFieldSurvey(GimpoAlgorithm):
         "Selects the findings to check and writes a GeoPackage and a .qgs project that QField opens directly."
     )
     MAP_LAYERS = (LayerOutput("survey", "현장 조사 대상"), LayerOutput("survey_parcels", "현장 조사 필지"))
+    GEOMETRY_OPTIONAL = ("FINDINGS",)  # findings without a place stay in the office (said in the log)
 
     FINDINGS = "FINDINGS"
     PARCELS = "PARCELS"
@@ -105,6 +106,12 @@ class ExportFieldSurvey(GimpoAlgorithm):
             self.optional_layer(parameters, self.PARCELS, context, feedback),
             selection,
         )
+        if package.unplaced:
+            feedback.pushWarning(
+                self.tr(
+                    "위치가 없는 발견사항 {}건은 현장 조사로 보내지 않았습니다 (사무실 목록에 그대로 있음)."
+                ).format(package.unplaced)
+            )
         results = self.write_layers(output, package.layers(), context, survey_styles())
         project = write_field_project(Path(output.destination))
         feedback.pushInfo(
@@ -146,6 +153,8 @@ class ImportFieldSurvey(GimpoAlgorithm):
         LayerOutput("findings", "발견사항 (현장 조사 반영)"),
         LayerOutput("survey_conflicts", "현장 조사 충돌", None, geometry=False),
     )
+
+    GEOMETRY_OPTIONAL = ("OFFICE",)  # every row of the office worklist is kept, placed or not
 
     OFFICE = "OFFICE"
     RETURNS = "RETURNS"

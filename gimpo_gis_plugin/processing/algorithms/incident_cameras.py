@@ -57,6 +57,8 @@ class IncidentCameras(GimpoAlgorithm):
         LayerOutput("route_cameras", "출동 경로 CCTV (지나는 순서)"),
     )
 
+    GEOMETRY_OPTIONAL = ("VIEWS",)  # a camera that sees no ground has an empty view: still a camera
+
     CAMERAS = "CAMERAS"
     ID_FIELD = "ID_FIELD"
     AGENCY_FIELD = "AGENCY_FIELD"

@@ -46,6 +46,8 @@ class LedgerChange(GimpoAlgorithm):
         LayerOutput("parcel_lineage", "필지 계보", None, geometry=False),
     )
 
+    GEOMETRY_OPTIONAL = ("FINDINGS_BEFORE", "FINDINGS_AFTER")  # unplaced findings are findings too
+
     LEDGER_BEFORE = "LEDGER_BEFORE"
     LEDGER_AFTER = "LEDGER_AFTER"
     COLUMN_MAP = "COLUMN_MAP"
