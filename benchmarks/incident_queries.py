@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import pyogrio
 import shapely
+from scipy.sparse.csgraph import connected_components
 
 from gimpo_gis_plugin.core.cctv.incident import build_view_index
 from gimpo_gis_plugin.core.cctv.incident_layers import answer_incident
@@ -39,9 +40,13 @@ def main(cameras_path: str, city_path: str, incidents: int) -> dict:
     anywhere = shapely.line_interpolate_point(
         roads.geometry.to_numpy()[rng.choice(len(roads), incidents - picks.size)], 0.5, normalized=True
     )
-    station = shapely.Point(np.median(index.x), np.median(index.y))
+    # The sample city's streets form one grid per area, not joined to each other: the station stands on
+    # the spot's own street network (picked before the clock starts).
+    _, component = connected_components(graph.graph, directed=False)
     times, seeing, routed = [], 0, 0
     for spot in [*near, *anywhere]:
+        same = np.flatnonzero(component == component[graph.nearest_node(spot, "사건 지점")])
+        station = shapely.Point(graph.nodes[int(rng.choice(same))])
         began = time.perf_counter()
         route = graph.shortest_route(station, spot)
         answer = answer_incident(index, spot, 10.0, route)
