@@ -237,6 +237,7 @@ def _overlay_links(
     i, j = np.unique(np.concatenate(pairs, axis=1), axis=1)
     if len(i) == 0:
         return i, j, np.zeros(0)
+    narrow_pair = narrow_old[i] | narrow_new[j]  # the cores above, by subset position
     i, j = old_rest[i], new_rest[j]
     old, new = old_all, new_all
     ground = shapely.intersection(old[i], new[j])
@@ -252,8 +253,7 @@ def _overlay_links(
         held = np.array([old[old_by_pnu[p]] if p in old_by_pnu else empty for p in new_pnu[j[cross]]], dtype=object)
         moved = shapely.difference(shapely.difference(ground[cross], kept), held)
         deep = shapely.area(shapely.buffer(moved, -tolerance, join_style="mitre")) >= options.min_shared_m2
-        narrow = shapely.area(shapely.buffer(old[i[cross]], -tolerance, join_style="mitre")) < options.min_shared_m2
-        narrow |= shapely.area(shapely.buffer(new[j[cross]], -tolerance, join_style="mitre")) < options.min_shared_m2
+        narrow = narrow_pair[cross]
         mostly = shapely.area(moved) >= 0.5 * smaller[cross]
         linked[cross] = deep | (narrow & mostly)
     return i[linked], j[linked], shared[linked]
